@@ -1,0 +1,82 @@
+"""Bind the database from DATABASE_URL, open/close per request, and run numbered migrations."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from peewee import OperationalError
+from playhouse.db_url import connect
+from playhouse.migrations import Runner
+
+from .config import ConfigError
+from .extensions import db
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def make_database(url: str):
+    """A peewee database for a URL, with a clear error for anything unsupported."""
+    if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError(
+            f"DATABASE_URL must start with sqlite:/// or postgresql:// (it is {url.split(':')[0]!r})"
+        )
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # WAL lets readers carry on while a worker writes; foreign keys are off by default in SQLite.
+        return connect(
+            url,
+            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000},
+        )
+    url = url.replace("postgres://", "postgresql://", 1)
+    return connect(url, autorollback=True)
+
+
+def init_app(app):
+    db.initialize(make_database(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+    app.cli.add_command(migrate_command)
+
+
+def migration_runner() -> Runner:
+    return Runner(db.obj, directory=str(MIGRATIONS_DIR))
+
+
+def upgrade() -> list[str]:
+    """Apply every pending migration; returns their names."""
+    with db.connection_context():
+        return migration_runner().up()
+
+
+def pending_migrations() -> list[str]:
+    with db.connection_context():
+        return [m.name for m in migration_runner().status() if not m.applied]
+
+
+@click.command("migrate")
+def migrate_command():
+    """Apply pending database migrations."""
+    try:
+        applied = upgrade()
+    except OperationalError as exc:
+        raise click.ClickException(
+            f"Could not reach the database at {_safe_url(current_app.config['DATABASE_URL'])}: {exc}"
+        ) from exc
+    click.echo("\n".join(f"Applied {name}" for name in applied) or "Database is up to date.")
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':')[0]}:***@{host}"
+    return url

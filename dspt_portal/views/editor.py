@@ -1,0 +1,174 @@
+"""Rendering and saving the plan editor's rows; shared by the page, autosave and live validation."""
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from flask import make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import plans as plan_verbs
+from .. import roles
+from ..clock import today
+from ..domain import workflow
+from ..domain.catalogue import missing_mandatory
+from ..domain.validation import MilestoneInput, RowCheck, validate_row
+from ..models import Decision, EvidenceItem, Plan, PlanRow, Submission
+
+ROW_FIELDS = ("current_position", "actions", "milestones", "completion_date", "owner",
+              "covid_impact", "covid_note", "exceptional_circumstances")
+
+
+@dataclass
+class RowView:
+    """What the row template needs: the row, the values to show, and its messages."""
+
+    row: PlanRow
+    values: dict
+    milestones: list[MilestoneInput]
+    check: RowCheck
+    version: int
+    show_errors: bool
+    conflict: dict | None = None
+    notice: str = ""
+    ids: dict = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        return self.row.evidence_item.ref
+
+    @property
+    def key(self) -> str:
+        return "row-" + self.ref.replace(".", "-")
+
+    def errors(self) -> dict:
+        return self.check.errors if self.show_errors else {}
+
+
+def row_view(row: PlanRow, check: RowCheck, *, values=None, milestones=None, version=None,
+             show_errors=None, conflict=None, notice="") -> RowView:
+    stored = plan_verbs.row_input(row)
+    if values is None:
+        values = {name: getattr(stored, name) for name in ROW_FIELDS if name != "milestones"}
+        values["partial"] = row.partial
+    milestones = list(stored.milestones if milestones is None else milestones)
+    if not milestones:
+        milestones = [MilestoneInput()]  # always offer one milestone to fill in
+    return RowView(
+        row=row, values=values, milestones=milestones, check=check,
+        version=row.version if version is None else version,
+        # A row nobody has saved yet would be all errors: show them once someone has worked on it.
+        show_errors=row.version > 1 if show_errors is None else show_errors,
+        conflict=conflict, notice=notice,
+    )
+
+
+def _grouped(views: list[RowView]):
+    """Rows grouped by standard, then assertion, in catalogue order."""
+    by_standard = groupby(views, key=lambda v: (v.row.evidence_item.standard, v.row.evidence_item.standard_title))
+    return [
+        (standard, [(assertion, list(items)) for assertion, items in
+                    groupby(rows, key=lambda v: v.row.evidence_item.assertion)])
+        for standard, rows in by_standard
+    ]
+
+
+def _editor_context(plan: Plan, overrides: dict[int, RowView] | None = None) -> dict:
+    rows = plan_verbs.load_rows(plan)
+    checked = plan_verbs.check_rows(plan, rows, today())
+    sign_off = plan_verbs.sign_off_state(plan, rows)
+    problems = plan_verbs.readiness(plan, checked, sign_off)
+    views = [(overrides or {}).get(row.id) or row_view(row, check) for row, check in checked]
+    mandatory = {i.ref for i in EvidenceItem.select(EvidenceItem.ref).where(
+        (EvidenceItem.toolkit_year == plan.toolkit_year_id) & (EvidenceItem.mandatory == True))}  # noqa: E712
+    submissions = list(plan.submissions.order_by(Submission.number.desc()))
+    return {
+        "plan": plan,
+        "groups": _grouped(views),
+        "row_count": len(views),
+        "complete_count": sum(1 for _, c in checked if c.complete),
+        "problems": problems,
+        "sign_off": sign_off,
+        "editable": workflow.editable_by_organisation(plan.state),
+        "toolkit_status": workflow.toolkit_status(plan.state),
+        "whose_turn": workflow.whose_turn(plan.state),
+        "missing_mandatory": missing_mandatory({r.evidence_item.ref for r in rows}, mandatory),
+        "submissions": submissions,
+        "decisions": list(plan.decisions.order_by(Decision.decided_at.desc())),
+        "is_signatory": current_user.role == roles.ORG_SIGNATORY,
+        "limit": plan.toolkit_year.latest_completion_date,
+    }
+
+
+def render_editor(plan: Plan, overrides=None, status=200):
+    return render_template("plans/edit.html", **_editor_context(plan, overrides)), status
+
+
+def _edit_from_form(form) -> tuple[plan_verbs.RowEdit, str]:
+    values = form.to_input()
+    action = request.form.get("action", "save")
+    if action == "add_milestone":
+        values.milestones.append(MilestoneInput())
+    elif action.startswith("remove_milestone-"):
+        index = action.removeprefix("remove_milestone-")
+        if index.isdigit() and int(index) < len(values.milestones):
+            del values.milestones[int(index)]
+    return plan_verbs.RowEdit(values=values, partial=bool(form.partial.data), version=form.version.data), action
+
+
+def _values(edit: plan_verbs.RowEdit) -> dict:
+    values = {name: getattr(edit.values, name) for name in ROW_FIELDS if name != "milestones"}
+    values["partial"] = edit.partial
+    return values
+
+
+def save(plan: Plan, row: PlanRow, form):
+    """Autosave (htmx, messages only), an explicit save (htmx row swap) or a plain form post."""
+    edit, action = _edit_from_form(form)
+    autosave = request.htmx and request.form.get("autosave") == "1"
+    try:
+        check = plan_verbs.save_row(current_user, plan, row, edit, today())
+    except plan_verbs.StaleEdit as stale:
+        theirs = stale.row
+        theirs.evidence_item = row.evidence_item
+        conflict = {**plan_verbs.row_dict(theirs), "updated_at": theirs.updated_at}
+        view = row_view(row, validate_row(edit.values, plan_verbs.year_rules(plan.toolkit_year), today()),
+                        values=_values(edit), milestones=edit.values.milestones, version=theirs.version,
+                        show_errors=True, conflict=conflict)
+        return _row_response(plan, view, status=409, full=True)
+    except plan_verbs.NotEditable as exc:
+        view = row_view(row, RowCheck(), values=_values(edit), milestones=edit.values.milestones,
+                        show_errors=False, notice=str(exc))
+        return _row_response(plan, view, status=409, full=True)
+    saved = PlanRow.get_by_id(row.id)
+    saved.evidence_item = row.evidence_item
+    view = row_view(saved, check, values=_values(edit), milestones=edit.values.milestones, show_errors=True)
+    if not request.htmx:
+        anchor = view.key
+        return redirect(url_for("plans.edit", plan_id=plan.id, _anchor=anchor))
+    return _row_response(plan, view, full=not autosave)
+
+
+def check(plan: Plan, row: PlanRow, form):
+    """Live validation of the date fields as they are typed; nothing is saved."""
+    edit, _ = _edit_from_form(form)
+    result = validate_row(edit.values, plan_verbs.year_rules(plan.toolkit_year), today())
+    view = row_view(row, result, values=_values(edit), milestones=edit.values.milestones, show_errors=True)
+    fields = ["completion_date"] + [f"milestones-{i}-date" for i in range(len(edit.values.milestones))]
+    response = make_response(render_template("plans/_row_messages.html", view=view, fields=fields,
+                                             plan=plan, with_status=False))
+    return response
+
+
+def _row_response(plan: Plan, view: RowView, status=200, full=True):
+    context = _editor_context(plan)
+    if full:
+        template = "plans/_row_saved.html"
+        body = render_template(template, view=view, **context)
+    else:
+        fields = list(ROW_FIELDS) + [f"milestones-{i}-{part}" for i in range(len(view.milestones))
+                                     for part in ("description", "date")]
+        body = render_template("plans/_row_messages.html", view=view, fields=fields, with_status=True,
+                               **context)
+    response = make_response(body, status)
+    response.headers["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,3 @@
+from dspt_portal import create_app
+
+app = create_app()
