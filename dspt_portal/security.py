@@ -2,9 +2,10 @@
 
 import datetime as dt
 import secrets
+from urllib.parse import urlsplit
 from functools import wraps
 
-from flask import abort, g, request, session
+from flask import abort, g, request, session, url_for
 from flask_login import current_user, logout_user
 
 from .models import utcnow
@@ -28,6 +29,10 @@ def roles_required(*roles):
             if not current_user.is_authenticated:
                 from .extensions import login_manager
 
+                if getattr(request, "htmx", False):
+                    # A redirect would be followed inside the fragment: send the whole page to sign in.
+                    back_to = urlsplit(request.referrer or "/").path
+                    return "", 401, {"HX-Redirect": url_for("auth.sign_in", next=back_to)}
                 return login_manager.unauthorized()
             if roles and current_user.role not in roles:
                 abort(403)
