@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from . import accounts, reference, roles
 from .extensions import db
@@ -16,6 +17,7 @@ def init_app(app):
 
 
 @click.command("load-reference")
+@with_appcontext
 def load_reference():
     """Load regions, toolkit years and the bundled evidence-item catalogue."""
     reference.load_all()
@@ -23,6 +25,7 @@ def load_reference():
 
 
 @click.command("import-catalogue")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_catalogue(path: Path):
     """Import an evidence-item catalogue (CSV or XLSX); all rows or none."""
@@ -37,6 +40,7 @@ def import_catalogue(path: Path):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)
 @click.option("--role", type=click.Choice(roles.ALL), required=True)
@@ -64,6 +68,7 @@ def create_user(email, full_name, role, ods_code, region_name, password):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Load reference data, demo organisations, accounts and plans; re-running changes nothing."""
     from . import demo

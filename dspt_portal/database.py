@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask import current_app
 from peewee import OperationalError
 from playhouse.db_url import connect
@@ -28,7 +29,7 @@ def make_database(url: str):
             pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000},
         )
     url = url.replace("postgres://", "postgresql://", 1)
-    return connect(url, autorollback=True)
+    return connect(url)
 
 
 def init_app(app):
@@ -62,6 +63,7 @@ def pending_migrations() -> list[str]:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command():
     """Apply pending database migrations."""
     try:

@@ -72,9 +72,8 @@ def client(app):
 
 @pytest.fixture
 def make(app):
-    """Factories (make.organisation, make.user, make.plan, ...) inside an app context."""
-    with app.app_context():
-        db.connect(reuse_if_open=True)
-        yield Factories()
-        if not db.is_closed():
-            db.close()
+    """Factories (make.organisation, make.user, make.plan, ...). No app context is held open:
+    test-client requests would reuse it, and `g` (the CSRF token) would leak between requests."""
+    yield Factories()
+    if not db.is_closed():
+        db.close()

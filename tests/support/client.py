@@ -49,13 +49,14 @@ class PageClient:
     def get(self, url, *, check=True, **kwargs):
         response = self.raw.get(url, **kwargs)
         self._remember_token(response)
-        if check and response.mimetype == "text/html" and not kwargs.get("headers", {}).get("HX-Request"):
+        is_page = response.mimetype == "text/html" and not 300 <= response.status_code < 400
+        if check and is_page and not kwargs.get("headers", {}).get("HX-Request"):
             check_page(response.get_data(as_text=True))
         return response
 
     def token(self):
         if self.csrf is None:
-            self.get("/sign-in", check=False)
+            self.get("/accessibility", check=False)
         return self.csrf
 
     def post(self, url, data=None, *, csrf=True, htmx=False, check=True, **kwargs):
@@ -72,7 +73,7 @@ class PageClient:
             headers["HX-Request"] = "true"
         response = self.raw.post(url, data=data, headers=headers, **kwargs)
         self._remember_token(response)
-        if check and not htmx and response.mimetype == "text/html" and response.status_code != 302:
+        if check and not htmx and response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             check_page(response.get_data(as_text=True))
         return response
 
