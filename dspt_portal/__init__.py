@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from . import auth, cli, database, errors, security, templating
+    from . import auth, cli, database, errors, notifications, security, templating
     from .extensions import csrf, htmx
 
     database.init_app(app)
@@ -45,10 +45,11 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    notifications.init_app(app)
 
-    from .views import admin, downloads, imports, main, plans, public, reviews
+    from .views import admin, downloads, history, imports, main, plans, progress, public, reviews
     from .views import auth as auth_views
 
-    for module in (main, auth_views, public, plans, imports, downloads, reviews, admin):
+    for module in (main, auth_views, public, plans, progress, history, imports, downloads, reviews, admin):
         app.register_blueprint(module.bp)
     return app

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 from flask import current_app
+from flask.cli import with_appcontext
 from peewee import OperationalError
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
@@ -24,9 +24,12 @@ def make_database(url: str):
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets readers carry on while a worker writes; foreign keys are off by default in SQLite.
+        # BEGIN IMMEDIATE takes the write lock up front, so two workers' transactions queue behind
+        # the busy timeout instead of failing with "database is locked" when a reader upgrades.
         return connect(
             url,
-            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000},
+            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000},
+            lock_type="IMMEDIATE",
         )
     url = url.replace("postgres://", "postgresql://", 1)
     return connect(url)

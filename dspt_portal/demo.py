@@ -3,7 +3,7 @@
 from . import passwords, roles
 from .models import Organisation, Region, User
 
-DEFAULT_PASSWORD = "demo-password-1"
+DEFAULT_PASSWORD = "demo-password-1"  # noqa: S105 - the documented demo password
 
 # (ODS code, name, type, region name or None). All fictional.
 ORGANISATIONS = [
@@ -33,7 +33,7 @@ ACCOUNTS = [
 ]
 
 
-def seed(password: str) -> int:
+def seed(password: str, *, with_plans: bool = True) -> int:
     """Create whatever demo records are missing; returns how many were created."""
     created = 0
     regions = {r.name: r for r in Region.select()}
@@ -55,6 +55,9 @@ def seed(password: str) -> int:
             region=regions.get(link) if role == roles.REGIONAL_REVIEWER else None,
         )
         created += 1
+    if not with_plans:
+        return created
+    from .demo_lifecycle import seed_lifecycle
     from .demo_plans import seed_plans
 
-    return created + seed_plans()
+    return created + seed_plans() + seed_lifecycle(password)

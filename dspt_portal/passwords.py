@@ -11,13 +11,7 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-ever")
 
 # The most common passwords from public breach lists (NCSC's "PwnedPasswordsTop100k" starts with these).
 COMMON = frozenset(
-    """123456 123456789 qwerty password 12345678 111111 1234567890 1234567 qwerty123 000000
-    1q2w3e aa12345678 abc123 password1 1234 qwertyuiop 123321 password123 1q2w3e4r5t iloveyou
-    654321 666666 987654321 123123 qwe123 7777777 1qaz2wsx 123qwe 1q2w3e4r 123456789a
-    password12 passw0rd letmein123 welcome123 welcome1 changeme123 administrator p@ssw0rd
-    p@ssword1 qwertyuiop1 iloveyou123 football123 monkey1234 dragon1234 sunshine12
-    princess12 trustno1234 nhsdigital nhsengland1 password1234 password12345
-    """.split()
+    ["123456", "123456789", "qwerty", "password", "12345678", "111111", "1234567890", "1234567", "qwerty123", "000000", "1q2w3e", "aa12345678", "abc123", "password1", "1234", "qwertyuiop", "123321", "password123", "1q2w3e4r5t", "iloveyou", "654321", "666666", "987654321", "123123", "qwe123", "7777777", "1qaz2wsx", "123qwe", "1q2w3e4r", "123456789a", "password12", "passw0rd", "letmein123", "welcome123", "welcome1", "changeme123", "administrator", "p@ssw0rd", "p@ssword1", "qwertyuiop1", "iloveyou123", "football123", "monkey1234", "dragon1234", "sunshine12", "princess12", "trustno1234", "nhsdigital", "nhsengland1", "password1234", "password12345"]
 )
 
 

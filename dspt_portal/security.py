@@ -2,8 +2,8 @@
 
 import datetime as dt
 import secrets
-from urllib.parse import urlsplit
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, g, request, session, url_for
 from flask_login import current_user, logout_user

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 try:
     UK = ZoneInfo("Europe/London")
 except ZoneInfoNotFoundError:  # no tz database on this machine: show UTC rather than fail
-    UK = timezone.utc
+    UK = UTC
 
 PROGRESS_LABELS = {
     "not_started": "Not started",
@@ -38,7 +38,7 @@ def parse_datetime(value: str | None) -> datetime | None:
         return None
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UK)
 
 

@@ -36,9 +36,7 @@ def _normalise(name: str, value):
     if name == "partial":
         return bool(value)
     if name == "milestones":
-        return tuple(
-            ((m.get("date") or None), (m.get("description") or "").strip()) for m in value or ()
-        )
+        return tuple(((m.get("date") or None), (m.get("description") or "").strip()) for m in value or ())
     if value is None:
         return ""
     return str(value).strip()

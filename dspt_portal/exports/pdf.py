@@ -20,14 +20,22 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
-from ._common import PROGRESS_LABELS, parse_datetime, parse_iso_date, uk_date, uk_datetime
+from ._common import (
+    PROGRESS_LABELS,
+    YES_NO,
+    milestone_line,
+    parse_datetime,
+    parse_iso_date,
+    uk_date,
+    uk_datetime,
+)
 
 TEMPLATE = "plan_pdf.html"
 STYLESHEET = "plan_pdf.css"
 
-# Column widths in per cent, in template order (without and with the progress columns).
-WIDTHS = (5, 16, 14.5, 16, 14.5, 6.5, 8.5, 9, 10)
-WIDTHS_WITH_PROGRESS = (4.5, 12, 10.5, 12.5, 11.5, 6.5, 7, 7, 7.5, 6, 6.5, 8.5)
+# Column widths in per cent, in template order (without and with the progress column).
+WIDTHS = (5, 18, 16, 18, 16, 12, 15)
+WIDTHS_WITH_PROGRESS = (4.5, 15, 14, 15.5, 14, 10.5, 12.5, 14)
 
 _CONTENT_TYPES = {".ttf": "font/ttf", ".css": "text/css"}
 
@@ -53,9 +61,7 @@ class LockedDownURLFetcher(URLFetcher):
         allowed = any(path.is_relative_to(folder) for folder in self.allowed_dirs)
         if not allowed or path.suffix not in _CONTENT_TYPES or not path.is_file():
             raise ValueError(f"Refused to fetch {url!r}: not a bundled font or stylesheet")
-        return URLFetcherResponse(
-            url, _read_file(path), {"Content-Type": _CONTENT_TYPES[path.suffix]}
-        )
+        return URLFetcherResponse(url, _read_file(path), {"Content-Type": _CONTENT_TYPES[path.suffix]})
 
 
 @lru_cache(maxsize=16)
@@ -77,6 +83,9 @@ def _environment(templates_dir: Path) -> Environment:
     )
     env.filters["uk_date"] = uk_date
     env.filters["uk_datetime"] = uk_datetime
+    env.filters["milestone"] = lambda m: (
+        milestone_line(m) if m.get("date") else f"No date – {m.get('description') or ''}"
+    )
     return env
 
 
@@ -159,6 +168,8 @@ def render_plan_html(snapshot: dict, *, draft: bool, templates_dir: Path) -> str
         has_progress=progress,
         widths=WIDTHS_WITH_PROGRESS if progress else WIDTHS,
         progress_labels=PROGRESS_LABELS,
+        covid_labels=YES_NO,
+        nl="\n",
         generated=uk_datetime(snapshot.get("generated_at")),
         generated_iso=generated.isoformat() if generated else "",
         draft=draft,

@@ -1,8 +1,8 @@
 """Sign plan PDFs (PAdES B-B, offline) and check PDFs people upload or forward back to us.
 
 pyHanko's synchronous ``sign_pdf`` and ``validate_pdf_signature`` call ``asyncio.run()``
-internally: call these functions from ordinary (sync) code such as a Flask view or a CLI
-command, not from inside a running event loop.
+internally, which fails inside a running event loop; :func:`_off_the_loop` moves the call to a
+worker thread when this thread already runs one (as it does under Playwright's sync API).
 
 In development :func:`ensure_dev_signing_material` creates a self-signed EC P-256 key and
 certificate in the instance folder; in production point :meth:`PortalSigner.load` at a key and
@@ -11,11 +11,13 @@ certificate issued for the portal (with its chain).
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -28,8 +30,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 log = logging.getLogger(__name__)
@@ -77,7 +79,7 @@ def ensure_dev_signing_material(instance_dir: Path) -> tuple[Path, Path]:
 def _new_self_signed_pair(common_name: str, *, years: int) -> tuple[bytes, bytes]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     public_key = key.public_key()
     cert = (
         x509.CertificateBuilder()
@@ -155,9 +157,17 @@ class PortalSigner:
         return cls(signer, cert_path)
 
 
-def sign_pdf(
-    pdf: bytes, signer: PortalSigner, *, reference: str, version: int, content_hash: str
-) -> bytes:
+def _off_the_loop(function, *args, **kwargs):
+    """Call a pyHanko sync function; in a thread that runs an event loop, call it from another."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def sign_pdf(pdf: bytes, signer: PortalSigner, *, reference: str, version: int, content_hash: str) -> bytes:
     """Record the plan reference, version and content hash in the PDF's document information
     and sign it (PAdES B-B, SHA-256, no timestamp). Sign last: any later change breaks it."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
@@ -168,7 +178,7 @@ def sign_pdf(
         md_algorithm="sha256",
         reason=f"Issued by the DSPT Improvement Plan Portal: {reference} version {version}",
     )
-    out = signers.sign_pdf(writer, meta, signer=signer.signer, output=BytesIO())
+    out = _off_the_loop(signers.sign_pdf, writer, meta, signer=signer.signer, output=BytesIO())
     return out.getvalue()
 
 
@@ -224,9 +234,11 @@ def _result(summary: str, *, intact=False, signed=False, trusted=False, info=Non
 def _read_info(reader: PdfFileReader, revision: int) -> dict:
     """The plan entries from the document information of the signed revision."""
     try:
-        trailer = reader.get_historical_resolver(revision).trailer_view
-        info = trailer["/Info"]
-    except Exception:  # noqa: BLE001 - a missing or broken Info dictionary is just "unknown"
+        history = reader.get_historical_resolver(revision)
+        info_ref = history.trailer_view.raw_get("/Info")
+        # Resolve through the historical view: later revisions may redefine the object.
+        info = history.get_object(info_ref.reference) if hasattr(info_ref, "reference") else info_ref
+    except Exception:  # a missing or broken Info dictionary just means "unknown"
         return {}
     found = {}
     for field, key in INFO_KEYS.items():
@@ -247,7 +259,7 @@ def verify_pdf(data: bytes, trusted_cert_path: Path) -> VerifyResult:
     try:
         reader = PdfFileReader(BytesIO(bytes(data)), strict=False)
         signatures = reader.embedded_regular_signatures
-    except Exception:  # noqa: BLE001 - any parse failure means we cannot vouch for it
+    except Exception:  # any parse failure means we cannot vouch for the file
         log.info("verify_pdf: could not parse the PDF", exc_info=True)
         return _result(MSG_DAMAGED)
     if not signatures:
@@ -256,11 +268,9 @@ def verify_pdf(data: bytes, trusted_cert_path: Path) -> VerifyResult:
     try:
         info = _read_info(reader, embedded.signed_revision)
         root = load_cert_from_pemder(str(trusted_cert_path))
-        context = ValidationContext(
-            trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail"
-        )
-        status = validate_pdf_signature(embedded, signer_validation_context=context)
-    except Exception:  # noqa: BLE001
+        context = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
+        status = _off_the_loop(validate_pdf_signature, embedded, signer_validation_context=context)
+    except Exception:  # a malformed signature is reported, never raised
         log.info("verify_pdf: signature could not be validated", exc_info=True)
         return _result(MSG_DAMAGED, signed=True)
     covers_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE

@@ -53,8 +53,7 @@ LOCKED_KEYS = {"ref", "text"}
 HEADER_ROW = 5  # the table's header row in the exported sheet (rows 1-4 describe the plan)
 
 GUIDANCE = {
-    "ref": "The DSPT evidence item this row is about. Do not change it: it links the row to "
-    "the plan.",
+    "ref": "The DSPT evidence item this row is about. Do not change it: it links the row to the plan.",
     "text": "The evidence item's wording from the toolkit, for reference. Changes are ignored.",
     "partial": "Yes if the item was answered only partially in the toolkit; otherwise No.",
     "current_position": "Where the organisation is now, and the gap to meeting the item.",
@@ -313,8 +312,7 @@ def _check_package(data: bytes, max_bytes: int, max_uncompressed: int) -> str | 
         return MSG_EMPTY
     if len(data) > max_bytes:
         return (
-            f"The file is {len(data) / 1_000_000:.1f} MB; the most it can be is "
-            f"{max_bytes / 1_000_000:g} MB"
+            f"The file is {len(data) / 1_000_000:.1f} MB; the most it can be is {max_bytes / 1_000_000:g} MB"
         )
     if data.startswith(OLE_MAGIC):
         return MSG_NOT_XLSX + " (this looks like an old .xls file or an encrypted workbook)"
@@ -335,8 +333,7 @@ def _check_package(data: bytes, max_bytes: int, max_uncompressed: int) -> str | 
             return MSG_NOT_XLSX
         total = sum(info.file_size for info in members)
         suspicious = any(
-            info.file_size > 1_000_000
-            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+            info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
             for info in members
         )
         if total > max_uncompressed or suspicious:
@@ -364,8 +361,8 @@ def _merged_ranges(wb, ws, header_row: int) -> list[str]:
     """Merged ranges touching the table (on or below the header row)."""
     ranges = []
     try:  # read-only sheets do not expose merges: read them from the sheet's XML
-        xml = wb._archive.read(ws._worksheet_path)  # noqa: SLF001
-    except Exception:  # noqa: BLE001
+        xml = wb._archive.read(ws._worksheet_path)
+    except Exception:  # openpyxl internals changed: fall back to not checking merges
         return ranges
     for ref in re.findall(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"', xml):
         ref = ref.decode()
@@ -391,11 +388,11 @@ def read_plan_xlsx(
         return _refuse(reason)
     try:
         wb = load_workbook(BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except Exception:  # noqa: BLE001 - openpyxl raises many types for broken files
+    except Exception:  # openpyxl raises many exception types for broken files
         return _refuse(MSG_NOT_XLSX)
     try:
         return _read_workbook(wb, known_refs=known_refs, max_rows=max_rows)
-    except Exception:  # noqa: BLE001 - a malformed sheet must not become a server error
+    except Exception:  # a malformed sheet must not become a server error
         return _refuse("The spreadsheet could not be read: save it again as .xlsx and retry")
     finally:
         wb.close()
@@ -456,9 +453,7 @@ def _read_workbook(wb, *, known_refs: set[str], max_rows: int) -> ImportResult:
         if row is not None:
             result.rows.append(row)
     if data_rows > max_rows:
-        return _refuse(
-            f"The spreadsheet has {data_rows:,} rows; the most it can have is {max_rows:,}"
-        )
+        return _refuse(f"The spreadsheet has {data_rows:,} rows; the most it can have is {max_rows:,}")
     if data_rows == 0:
         result.problems.append(ImportProblem(None, None, "The spreadsheet has no plan rows"))
     return result
@@ -570,9 +565,7 @@ def _parse_milestones(text: str) -> list[dict]:
         if match := _MILESTONE.match(line):
             when = parse_user_date(match.group(1))
             if when is None:
-                raise ValueError(
-                    f"line {number}: {match.group(1)} is not a date: use DD/MM/YYYY"
-                )
+                raise ValueError(f"line {number}: {match.group(1)} is not a date: use DD/MM/YYYY")
             milestones.append({"date": when.isoformat(), "description": match.group(2).strip()})
         elif line[:1].isdigit() and re.match(r"^\d{1,4}[/.-]", line):
             raise ValueError(f"line {number} should start with a date as DD/MM/YYYY")

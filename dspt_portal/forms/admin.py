@@ -1,5 +1,5 @@
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from .. import roles
@@ -14,7 +14,7 @@ class OrganisationForm(StrippedForm):
     )
     name = StringField("Name", validators=[DataRequired("Enter the organisation's name"), Length(max=200)])
     org_type = SelectField(
-        "Type", choices=[("", "Choose a type")] + [(t, t) for t in ORG_TYPES],
+        "Type", choices=[SelectChoice("", "Choose a type")] + [SelectChoice(t, t) for t in ORG_TYPES],
         validators=[DataRequired("Choose the organisation's type")],
     )
     region = SelectField("NHS England region", choices=[], validators=[Optional()])
@@ -34,7 +34,7 @@ class UserForm(StrippedForm):
     )
     full_name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
     role = SelectField(
-        "Role", choices=[("", "Choose a role")] + list(roles.LABELS.items()),
+        "Role", choices=[SelectChoice("", "Choose a role")] + [SelectChoice(k, v) for k, v in roles.LABELS.items()],
         validators=[DataRequired("Choose a role")],
     )
     organisation = SelectField("Organisation (for organisation roles)", choices=[], validators=[Optional()])

@@ -1,11 +1,10 @@
 from wtforms import (
     BooleanField,
-    Form,
     FieldList,
+    Form,
     FormField,
     HiddenField,
     IntegerField,
-    RadioField,
     StringField,
     TextAreaField,
 )
@@ -30,12 +29,7 @@ class RowForm(StrippedForm):
     milestones = FieldList(FormField(MilestoneForm), min_entries=0, max_entries=rules.MAX_MILESTONES + 5)
     completion_date = StringField("Target completion date")
     owner = StringField("Action owner")
-    covid_impact = RadioField(
-        "Did COVID affect meeting this item?",
-        choices=[("yes", "Yes"), ("no", "No"), ("", "Not stated")],
-        default="",
-        validate_choice=False,  # the domain rule gives the message
-    )
+    covid_impact = StringField("Did COVID affect meeting this item?")  # the domain rule checks the value
     covid_note = TextAreaField("How COVID affected this item")
     exceptional_circumstances = TextAreaField("Exceptional circumstances")
     action = HiddenField()  # "save" | "add_milestone" | "remove_milestone-N", set by the button pressed
@@ -45,7 +39,8 @@ class RowForm(StrippedForm):
             current_position=self.current_position.data or "",
             actions=self.actions.data or "",
             milestones=[
-                rules.MilestoneInput((m.description.data or "").strip(), (m.date.data or "").strip())
+                # m.form: a FormField has its own "description" attribute that would shadow the subfield.
+                rules.MilestoneInput((m.form.description.data or "").strip(), (m.form.date.data or "").strip())
                 for m in self.milestones
             ],
             completion_date=self.completion_date.data or "",

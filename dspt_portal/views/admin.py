@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from .. import accounts, reference, roles
 from ..forms.admin import CatalogueUploadForm, NewUserForm, OrganisationForm, ResetPasswordForm, UserForm
@@ -13,12 +14,12 @@ admin_only = roles_required(roles.ADMIN)
 
 
 def _region_choices():
-    return [("", "None")] + [(str(r.id), r.name) for r in Region.select().order_by(Region.name)]
+    return [SelectChoice("", "None")] + [SelectChoice(str(r.id), r.name) for r in Region.select().order_by(Region.name)]
 
 
 def _organisation_choices():
     orgs = Organisation.select().order_by(Organisation.name)
-    return [("", "None")] + [(str(o.id), f"{o.name} ({o.ods_code})") for o in orgs]
+    return [SelectChoice("", "None")] + [SelectChoice(str(o.id), f"{o.name} ({o.ods_code})") for o in orgs]
 
 
 def _apply_error(form, error: accounts.AccountError):

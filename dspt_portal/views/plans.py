@@ -3,11 +3,11 @@
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import notifications, roles
 from .. import plans as plan_verbs
-from .. import roles
 from ..clock import today
 from ..domain import workflow
-from ..domain.catalogue import missing_mandatory, parse_ref_list, ref_sort_key
+from ..domain.catalogue import parse_ref_list, ref_sort_key
 from ..domain.dates import DateError, parse_user_date
 from ..extensions import db
 from ..forms.plans import ConfirmForm, RowForm, SignOffForm, StartPlanForm
@@ -187,6 +187,7 @@ def submit(plan_id: int):
         try:
             with db.atomic():
                 submission = plan_verbs.submit(current_user, plan, today())
+                notifications.plan_submitted(plan, submission)
         except plan_verbs.NotReady as exc:
             flash(f"The plan cannot be submitted yet: {len(exc.problems)} thing(s) to fix.", "warning")
             return redirect(url_for("plans.edit", plan_id=plan.id))

@@ -87,9 +87,7 @@ def make_row(standard: int, assertion: str, ref: str, index: int) -> dict:
             },
         ],
         "completion_date": completion.isoformat(),
-        "owner": ("Jo Bloggs, Head of IG", "Priya Shah, CISO", "Alex Moyo, Deputy SIRO")[
-            index % 3
-        ],
+        "owner": ("Jo Bloggs, Head of IG", "Priya Shah, CISO", "Alex Moyo, Deputy SIRO")[index % 3],
         "covid_impact": covid,
         "covid_note": "Staff redeployed to vaccination hubs until March." if covid == "yes" else "",
         "exceptional_circumstances": (

@@ -69,6 +69,10 @@ class PageClient:
                 data.setdefault("csrf_token", self.token())
             else:
                 data = [*data, ("csrf_token", self.token())]
+        if isinstance(data, list):
+            from werkzeug.datastructures import MultiDict
+
+            data = MultiDict(data)
         if htmx:
             headers["HX-Request"] = "true"
         response = self.raw.post(url, data=data, headers=headers, **kwargs)
