@@ -3,8 +3,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
-# The demo runs inside the 2022-23 cycle, so the year's dates and limits are live.
-DEMO_TODAY ?= 2023-07-17
+# The demo runs inside the 2022-23 cycle (after the first progress update was due), so the
+# year's limits, deadlines and overdue flags are live.
+DEMO_TODAY ?= 2023-10-20
 HOST ?= 127.0.0.1
 PORT ?= 5000
 

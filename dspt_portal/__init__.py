@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from . import auth, cli, database, errors, notifications, security, templating
+    from . import auth, cli, database, errors, notifications, ratelimit, security, templating
     from .extensions import csrf, htmx
 
     database.init_app(app)
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    ratelimit.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

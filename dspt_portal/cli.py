@@ -12,8 +12,11 @@ from .models import Organisation, Region
 
 
 def init_app(app):
-    for command in (seed_demo, create_user, import_catalogue, load_reference):
+    for command in (seed_demo, create_user, import_catalogue, load_reference, verify_pdf):
         app.cli.add_command(command)
+    from . import backup
+
+    backup.init_app(app)
 
 
 @click.command("load-reference")
@@ -36,6 +39,23 @@ def import_catalogue(path: Path):
     for line in report.lines():
         click.echo(line)
     if report.rejected:
+        raise SystemExit(1)
+
+
+@click.command("verify-pdf")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_pdf(path: Path):
+    """Check a plan PDF: intact, signed by this portal, which plan and version, which submission.
+
+    Exits 0 when the PDF is intact and signed with this portal's certificate, 1 otherwise.
+    """
+    from . import documents
+
+    outcome = documents.verify(path.read_bytes())
+    for line in outcome.messages:
+        click.echo(line)
+    if not (outcome.result.intact and outcome.result.trusted):
         raise SystemExit(1)
 
 

@@ -38,6 +38,9 @@ def from_environment(instance_path: Path, secret_key: str | None = None) -> dict
         "SIGNING_CERT": os.environ.get("SIGNING_CERT") or None,
         "SIGNING_CHAIN": [p for p in os.environ.get("SIGNING_CHAIN", "").split(":") if p],
         "SIGNING_KEY_PASSPHRASE": os.environ.get("SIGNING_KEY_PASSPHRASE") or None,
+        # Sign-in rate limits: counters shared through e.g. redis://host:6379 when there are several machines.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
     }
     if not config["SECRET_KEY"]:
         if production:

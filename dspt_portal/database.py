@@ -38,10 +38,8 @@ def make_database(url: str):
 def init_app(app):
     db.initialize(make_database(app.config["DATABASE_URL"]))
 
-    @app.before_request
-    def _connect():
-        db.connect(reuse_if_open=True)
-
+    # Connections open on the first query (peewee's autoconnect), so a page that needs no data
+    # never waits on the database, and /healthz can report an outage itself; each closes here.
     @app.teardown_request
     def _close(exc):
         if not db.is_closed():

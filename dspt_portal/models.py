@@ -23,6 +23,12 @@ def utcnow():
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def stamp(today: dt.date) -> dt.datetime:
+    """Now, moved onto the portal's today (PORTAL_TODAY in demos), so deadlines and waits agree."""
+    now = utcnow()
+    return now if now.date() == today else dt.datetime.combine(today, now.time())
+
+
 class JSONField(TextField):
     """JSON stored as text: portable across SQLite and PostgreSQL."""
 

@@ -32,6 +32,7 @@ from .models import (
     SignOff,
     Submission,
     ToolkitYear,
+    stamp,
     utcnow,
 )
 
@@ -346,9 +347,9 @@ def submit(user, plan: Plan, today: dt.date) -> Submission:
         number = plan.submissions.count() + 1
         submission = Submission.create(
             plan=plan, kind="plan", number=number, plan_version=plan.version, snapshot=data,
-            content_hash=data["plan"]["content_hash"], submitted_by=user.id,
+            content_hash=data["plan"]["content_hash"], submitted_by=user.id, submitted_at=stamp(today),
         )
-        Plan.update(state=str(new_state), submitted_at=utcnow()).where(Plan.id == plan.id).execute()
+        Plan.update(state=str(new_state), submitted_at=stamp(today)).where(Plan.id == plan.id).execute()
         audit.record(user, "submitted", f"Submitted the plan to NHS England (submission {number})",
                      plan=plan, before={"state": plan.state}, after={"state": str(new_state)})
         plan.state = str(new_state)

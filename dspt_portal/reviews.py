@@ -35,6 +35,7 @@ from .models import (
     Submission,
     ToolkitYear,
     User,
+    stamp,
     utcnow,
 )
 from .queries import visible_plans
@@ -85,10 +86,6 @@ class ReviewRefused(TransitionRefused):
         self.field = field
 
 
-def stamp(today: dt.date) -> dt.datetime:
-    """A timestamp on the portal's today (PORTAL_TODAY in demos), so deadlines and waits agree."""
-    now = utcnow()
-    return now if now.date() == today else dt.datetime.combine(today, now.time())
 
 
 def _locked(plan: Plan) -> Plan:

@@ -8,6 +8,7 @@ from ..auth import SignedInUser
 from ..extensions import db
 from ..forms.auth import ChangePasswordForm, SignInForm
 from ..models import User, utcnow
+from ..ratelimit import limit_sign_in
 from ..security import public, signed_in
 
 bp = Blueprint("auth", __name__)
@@ -22,6 +23,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
+@limit_sign_in
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))

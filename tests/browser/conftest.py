@@ -105,6 +105,25 @@ def person(browser, live_server):
 
 
 @pytest.fixture
+def people_at_browsers(browser, live_server):
+    """Open a browser (its own context, so its own cookies) per person, signed in when given an
+    e-mail: several people can then take turns in one journey without signing out and in."""
+    contexts = []
+
+    def open_browser(email=None, *, javascript=True):
+        context = browser.new_context(java_script_enabled=javascript)
+        contexts.append(context)
+        someone = Browsing(context.new_page(), live_server, javascript=javascript)
+        if email:
+            someone.sign_in(email)
+        return someone
+
+    yield open_browser
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def person_without_js(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     yield Browsing(context.new_page(), live_server, javascript=False)

@@ -3,7 +3,7 @@
 import re
 
 from dspt_portal import roles
-from dspt_portal.models import AuditEvent, DateChange, Plan, PlanRow, Submission
+from dspt_portal.models import AuditEvent, DateChange, Organisation, Plan, PlanRow, Submission
 
 
 def row_form(row, **overrides):
@@ -289,7 +289,7 @@ def test_demo_plan_shows_a_problem_to_fix(app, client):
     with app.app_context():
         demo.seed(demo.DEFAULT_PASSWORD)
     client.sign_in("la.editor@example.org")
-    plan = Plan.get()
+    plan = Plan.select().join(Organisation).where(Organisation.ods_code == "X26").get()
     text = client.text(client.get(f"/plans/{plan.id}"))
     assert "3.2.1: Completion date must be on or before 30 June 2024" in text
     assert re.search(r"1 of 3\s+rows complete", text)

@@ -1,0 +1,55 @@
+"""Rate limiting of sign-in attempts (Flask-Limiter): per account and per address.
+
+Only failed attempts count (a 401 response), so colleagues signing in behind one NAT address in
+the morning are not throttled; a blocked attempt is refused before the password is checked and
+gets the NHS-style 429 page. Counters live in RATELIMIT_STORAGE_URI: memory:// (one process) by
+default, redis://host:6379 when several workers or machines must share them.
+"""
+
+from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+SIGN_IN_PER_ACCOUNT = "10 per 15 minutes"
+SIGN_IN_PER_ADDRESS = "50 per 15 minutes"
+
+limiter = Limiter(key_func=get_remote_address)
+
+
+def _account_key() -> str:
+    """The e-mail address being tried, normalised as sign-in normalises it."""
+    return "account:" + (request.form.get("email") or "").strip().lower().replace("\x00", "")
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _per_account() -> str:
+    return current_app.config.get("SIGN_IN_LIMIT_PER_ACCOUNT", SIGN_IN_PER_ACCOUNT)
+
+
+def _per_address() -> str:
+    return current_app.config.get("SIGN_IN_LIMIT_PER_ADDRESS", SIGN_IN_PER_ADDRESS)
+
+
+def limit_sign_in(view):
+    """Apply both sign-in limits to a view (POST only: showing the form is never limited)."""
+    view = limiter.limit(_per_account, key_func=_account_key, methods=["POST"], deduct_when=_failed)(view)
+    return limiter.limit(_per_address, key_func=get_remote_address, methods=["POST"], deduct_when=_failed)(
+        view
+    )
+
+
+def init_app(app):
+    # The test suite signs in hundreds of times: limits are off under TESTING unless a test asks.
+    app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "dspt-portal")
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        # Behind nginx the client's address is in X-Forwarded-For; trust only our own proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    limiter.init_app(app)
