@@ -25,7 +25,9 @@ org_user = roles_required(*roles.ORGANISATION_ROLES)
 def home():
     plans = {p.toolkit_year_id: p for p in visible_plans(current_user)}
     years = list(ToolkitYear.select().order_by(ToolkitYear.label.desc()))
-    return render_template("plans/home.html", years=years, plans=plans, workflow=workflow)
+    catalogued = {item.toolkit_year_id for item in EvidenceItem.select(EvidenceItem.toolkit_year).distinct()}
+    return render_template("plans/home.html", years=years, plans=plans, workflow=workflow,
+                           catalogued=catalogued)
 
 
 def _catalogue(year: ToolkitYear, org_type: str) -> list[EvidenceItem]:
