@@ -293,3 +293,17 @@ def test_demo_plan_shows_a_problem_to_fix(app, client):
     text = client.text(client.get(f"/plans/{plan.id}"))
     assert "3.2.1: Completion date must be on or before 30 June 2024" in text
     assert re.search(r"1 of 3\s+rows complete", text)
+
+
+def test_missing_mandatory_items_are_flagged_only_when_the_catalogue_says(client, make):
+    from dspt_portal.models import EvidenceItem
+
+    _, plan, _ = setup_editor(client, make)
+    text = client.text(client.get(f"/plans/{plan.id}"))
+    assert "mandatory evidence items are not in the plan" not in text  # the bundled catalogue has no flags
+    year = make.year("2022-23")
+    EvidenceItem.update(mandatory=True).where(
+        (EvidenceItem.toolkit_year == year.id) & EvidenceItem.ref.in_(["1.1.1", "1.1.4"])).execute()
+    text = client.text(client.get(f"/plans/{plan.id}"))
+    assert "These mandatory evidence items are not in the plan" in text and "1.1.1" in text
+    assert "not in the plan. Add them if your organisation has not met them: 1.1.1." in text
