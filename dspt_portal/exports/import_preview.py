@@ -6,20 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-# The fields an import may change (the evidence item text comes from the catalogue).
-MATERIAL_FIELDS = (
-    "partial",
-    "current_position",
-    "actions",
-    "milestones",
-    "completion_date",
-    "owner",
-    "covid_impact",
-    "covid_note",
-    "exceptional_circumstances",
-    "progress_status",
-    "progress_note",
-)
+from ..domain.hashing import MATERIAL_ROW_FIELDS
+
+# The fields an import may change: the material ones a signatory signs off. The evidence item's
+# text comes from the catalogue, and progress is recorded on the progress page once a plan is
+# agreed (when the plan itself can no longer be imported into), so neither is read from a file.
+MATERIAL_FIELDS = tuple(f for f in MATERIAL_ROW_FIELDS if f != "ref")
 
 Kind = Literal["added", "changed", "unchanged", "not_in_file"]
 
