@@ -17,6 +17,8 @@ PAGES = {
     404: ("Page not found",
           "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
     405: ("Sorry, there is a problem with your request", "Go back and try again."),
+    409: ("This plan cannot be changed now",
+          "It is with NHS England for review, or already agreed. Go back to the plan to see its status."),
     413: ("The file is too large", "Files must be 5 MB or smaller. Go back and choose a smaller file."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: ("Sorry, there is a problem with the service",

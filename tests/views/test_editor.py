@@ -307,3 +307,13 @@ def test_missing_mandatory_items_are_flagged_only_when_the_catalogue_says(client
     text = client.text(client.get(f"/plans/{plan.id}"))
     assert "These mandatory evidence items are not in the plan" in text and "1.1.1" in text
     assert "not in the plan. Add them if your organisation has not met them: 1.1.1." in text
+
+
+def test_a_submitted_plan_cannot_get_new_items(client, make):
+    org = make.organisation()
+    make.user(organisation=org, email="ed@example.org")
+    plan = make.submitted(make.signed_off(make.complete_plan(org)))
+    client.sign_in("ed@example.org")
+    response = client.get(f"/plans/{plan.id}/add-items")
+    assert response.status_code == 409
+    assert "This plan cannot be changed now" in client.text(response)
