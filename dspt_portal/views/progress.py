@@ -79,14 +79,15 @@ def save_row(plan_id: int, row_id: int):
 @bp.route("/plans/<int:plan_id>/progress/submit", methods=["POST"])
 @org_user
 def submit_update(plan_id: int):
-    return _submit(plan_id, reviews.submit_progress, "Progress update sent to NHS England.")
+    return _submit(plan_id, reviews.submit_progress, "Progress update sent to NHS England (submission {number}).")
 
 
 @bp.route("/plans/<int:plan_id>/progress/complete", methods=["POST"])
 @org_user
 def submit_completion(plan_id: int):
     return _submit(plan_id, reviews.submit_completion,
-                   "Completed plan sent to NHS England. Your status changes to Standards Met once they confirm it.")
+                   "Completed plan sent to NHS England (submission {number}). "
+                   "Your status changes to Standards Met once they confirm it.")
 
 
 def _submit(plan_id: int, verb, done: str):
@@ -97,5 +98,5 @@ def _submit(plan_id: int, verb, done: str):
         except reviews.TransitionRefused as exc:
             flash(exc.message, "warning")
         else:
-            flash(f"{done} (submission {submission.number})", "success")
+            flash(done.format(number=submission.number), "success")
     return redirect(url_for("progress.plan_progress", plan_id=plan.id))

@@ -109,6 +109,9 @@ def test_queue_routing_and_htmx_filters(people_at_browsers, plans):
     expect(page).to_have_url(re.compile(r"org_type=NHS(\+|%20)Trust"))
     expect(queue_rows(page)).to_have_count(1)
     expect(queue_rows(page).first).to_contain_text(TRUST)
+    page.get_by_label("Organisation type").select_option("")  # the chosen tab stays with the filters
+    expect(page).to_have_url(re.compile(r"tab=all"))
+    expect(queue_rows(page)).to_have_count(2)
 
 
 def test_changes_requested_resubmitted_agreed_progress_and_completion(people_at_browsers, plans, app):
@@ -123,6 +126,16 @@ def test_changes_requested_resubmitted_agreed_progress_and_completion(people_at_
     rsl.page.get_by_role("link", name=TRUST).click()
     expect(rsl.page.get_by_role("heading", level=1)).to_have_text("Review the 2022-23 improvement plan")
     expect(rsl.page.locator("#row-1-1-4")).to_contain_text("Jo Bloggs, Head of IG")
+    rsl.assert_accessible()
+    # Changes need a reason: the error is on the field, the page stays accessible.
+    rsl.page.get_by_role("radio", name="Request changes", exact=True).check()
+    rsl.page.get_by_role("button", name="Record the decision").click()
+    summary = rsl.page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Give a reason")
+    summary.get_by_role("link", name=re.compile("Give a reason")).click()
+    expect(rsl.page.get_by_label("Reason")).to_be_focused()
+    expect(rsl.page).to_have_title(re.compile("^Error: "))
     rsl.assert_accessible()
     decide(rsl, plan_id, "Request changes", "Requested changes to the plan", reason=REASON, call=True)
     expect(rsl.page.locator("#decisions ~ table")).to_contain_text("call with the RSL to be arranged")
@@ -181,6 +194,15 @@ def test_changes_requested_resubmitted_agreed_progress_and_completion(people_at_
     page.get_by_role("link", name="Record progress and send an update").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Progress on the 2022-23 improvement plan")
     editor.assert_accessible()
+    # A completed action needs its date; nothing typed is lost.
+    first = page.locator("#progress-1-1-4")
+    first.get_by_label("Complete", exact=True).check()
+    first.get_by_label("Progress note (optional)").fill("Asset register reviewed.")
+    first.get_by_role("button", name="Save progress for 1.1.4").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the date the action was completed")
+    expect(page.locator("#progress-1-1-4").get_by_label("Progress note (optional)")).to_have_value(
+        "Asset register reviewed.")
+    editor.assert_accessible()
     for ref in REFS:
         section = page.locator("#progress-" + ref.replace(".", "-"))
         section.get_by_label("Complete", exact=True).check()
@@ -189,17 +211,24 @@ def test_changes_requested_resubmitted_agreed_progress_and_completion(people_at_
         expect(page.locator(".nhsuk-notification-banner")).to_contain_text(f"Progress saved for {ref}.")
         expect(page.locator("#progress-" + ref.replace(".", "-"))).to_contain_text("Complete, completed on 14/07/2023")
     page.get_by_role("button", name="Send the progress update").click()
-    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Progress update sent to NHS England. (submission 3)")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Progress update sent to NHS England (submission 3).")
     editor.assert_accessible()
 
+    rsl.go("/reviews?tab=agreed")
+    expect(queue_rows(rsl.page)).to_have_count(1)
+    expect(queue_rows(rsl.page).first).to_contain_text("Update to acknowledge")
     rsl.go(f"/reviews/plans/{plan_id}")
     expect(rsl.page.locator("main")).to_contain_text("The organisation sent a progress update (submission 3)")
+    expect(rsl.page.locator("#submission")).to_have_text("Submission 3: progress update")
+    expect(rsl.page.locator("#row-3-2-1")).to_contain_text("Complete, completed on")
     decide(rsl, plan_id, "Acknowledge the progress update", "Acknowledged the progress update")
+    expect(rsl.page.locator("main")).not_to_contain_text("The organisation sent a progress update")
+    expect(rsl.page.locator("main")).to_contain_text("Waiting for the organisation's next progress update")
 
     # Every action is complete: the trust submits the completed plan and the RSL confirms it.
     editor.go(f"/plans/{plan_id}/progress")
     page.get_by_role("button", name="Submit the completed plan").click()
-    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Completed plan sent to NHS England")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Completed plan sent to NHS England (submission 4).")
     expect(page.locator("main")).to_contain_text("You submitted the completed plan")
     decide(rsl, plan_id, "Confirm the plan is complete", "Confirmed the plan is complete")
     expect(rsl.page.locator("main")).to_contain_text("This plan is complete")
@@ -220,10 +249,13 @@ def test_reminders_sent_once_and_dashboard(people_at_browsers, plans, app):
 
     # Past the 30 September update and the 14 October escalation, with no update received.
     app.config["PORTAL_TODAY"] = "2023-10-20"
+    outputs = []
     for _ in range(2):
         result = app.test_cli_runner().invoke(args=["send-reminders"])
         assert result.exit_code == 0, result.output
-        assert result.output.startswith("2023-10-20: queued")
+        outputs.append(result.output)
+    assert outputs[0].startswith("2023-10-20: queued ") and not outputs[0].startswith("2023-10-20: queued 0 ")
+    assert outputs[1].startswith("2023-10-20: queued 0 notices")
 
     admin = people_at_browsers("admin@example.org")
     admin.go("/admin/outbox")
