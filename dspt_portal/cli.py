@@ -50,8 +50,12 @@ def verify_pdf(path: Path):
 
     Exits 0 when the PDF is intact and signed with this portal's certificate, 1 otherwise.
     """
+    import logging
+
     from . import documents
 
+    # pyHanko logs a traceback when a signature is not ours; the summary below says it plainly.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     outcome = documents.verify(path.read_bytes())
     for line in outcome.messages:
         click.echo(line)

@@ -91,7 +91,10 @@ class Verification:
             lines.append(f"It records plan {self.result.reference}, version {self.result.version}.")
         if self.result.intact and self.result.trusted:
             if self.submission is not None and self.matches:
-                when = self.submission.submitted_at.strftime("%d/%m/%Y %H:%M")
+                from .exports._common import uk_datetime
+
+                # Stored in UTC; people read UK time (as on the PDF itself).
+                when = uk_datetime(self.submission.submitted_at.isoformat())
                 lines.append(f"It matches submission {self.submission.number} of that plan, made on {when}.")
             elif self.result.reference:
                 lines.append("It does not match any submission stored in the portal: it may be a draft.")
