@@ -2,9 +2,11 @@
 
 import logging
 
-from flask import render_template, request
+from flask import g, render_template, request
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import login_manager
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,9 @@ def init_app(app):
     @app.errorhandler(InterfaceError)
     def _database_down(exc):
         log.exception("Database unavailable")
+        # The page must not need the database: were the user still to be loaded, rendering it would
+        # fail again and the person would get a bare server error instead.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(Exception)

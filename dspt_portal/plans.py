@@ -194,6 +194,15 @@ def ensure_editable(plan: Plan) -> None:
         raise NotEditable("This plan has been submitted and cannot be changed until NHS England asks for changes")
 
 
+def _lock_editable(plan: Plan) -> None:
+    """Inside the write transaction: lock the plan and check it is still editable, so no change
+    lands after a submission read the plan a moment ago (submit takes the same lock first; on
+    SQLite the IMMEDIATE transaction already serialises writers)."""
+    query = Plan.select(Plan.id, Plan.state).where(Plan.id == plan.id)
+    plan.state = (query.for_update() if _supports_for_update() else query).get().state
+    ensure_editable(plan)
+
+
 def start_plan(user, organisation, year: ToolkitYear, selection: list[tuple[EvidenceItem, bool]],
                today: dt.date) -> Plan:
     """Create a draft plan with one row per chosen evidence item (item, answered-partially)."""
@@ -210,6 +219,7 @@ def start_plan(user, organisation, year: ToolkitYear, selection: list[tuple[Evid
 def add_rows(user, plan: Plan, selection: list[tuple[EvidenceItem, bool]]) -> None:
     ensure_editable(plan)
     with db.atomic():
+        _lock_editable(plan)
         for item, partial in selection:
             PlanRow.create(plan=plan, evidence_item=item, partial=partial, updated_by=user.id)
         _bump(plan)
@@ -220,6 +230,7 @@ def add_rows(user, plan: Plan, selection: list[tuple[EvidenceItem, bool]]) -> No
 def remove_row(user, plan: Plan, row: PlanRow) -> None:
     ensure_editable(plan)
     with db.atomic():
+        _lock_editable(plan)
         before = row_dict(row)
         row.delete_instance(recursive=True)
         _bump(plan)
@@ -240,14 +251,21 @@ def save_row(user, plan: Plan, row: PlanRow, edit: RowEdit, today: dt.date) -> R
     ensure_editable(plan)
     check = validate_row(edit.values, year_rules(plan.toolkit_year), today)
     with db.atomic():
+        _lock_editable(plan)
         before = row_dict(row)
+        kept = [m for m in edit.values.milestones if m.description.strip() or m.date.strip()]
+        if _unchanged(before, edit, check, kept) and PlanRow.select().where(
+                (PlanRow.id == row.id) & (PlanRow.version == edit.version)).exists():
+            # Nothing to write: the version stays, so the same row open in another tab does not go
+            # stale and autosave may post an unchanged row any number of times.
+            return check
         # Optimistic lock: the update only matches if nobody saved since this editor loaded the row.
-        values = {name: getattr(edit.values, name) for name in TEXT_FIELDS}
+        values = {name: _fit(getattr(PlanRow, name), getattr(edit.values, name)) for name in TEXT_FIELDS}
         updated = (
             PlanRow.update(
                 **values,
                 partial=edit.partial,
-                completion_date_text=edit.values.completion_date,
+                completion_date_text=_fit(PlanRow.completion_date_text, edit.values.completion_date),
                 completion_date=check.completion_date,
                 version=PlanRow.version + 1,
                 updated_at=utcnow(),
@@ -259,10 +277,9 @@ def save_row(user, plan: Plan, row: PlanRow, edit: RowEdit, today: dt.date) -> R
         if not updated:
             raise StaleEdit(PlanRow.get_by_id(row.id))
         Milestone.delete().where(Milestone.row == row.id).execute()
-        kept = [m for m in edit.values.milestones if m.description.strip() or m.date.strip()]
         for position, milestone in enumerate(kept):
             Milestone.create(row=row.id, position=position, description=milestone.description,
-                             date_text=milestone.date, date=_parsed(milestone.date))
+                             date_text=_fit(Milestone.date_text, milestone.date), date=_parsed(milestone.date))
         row = PlanRow.get_by_id(row.id)
         row.evidence_item = before_item = EvidenceItem.get_by_id(row.evidence_item_id)
         after = row_dict(row)
@@ -275,6 +292,25 @@ def save_row(user, plan: Plan, row: PlanRow, edit: RowEdit, today: dt.date) -> R
             audit.record(user, "row_changed", "; ".join(f"{c} for {before_item.ref}" for c in changes),
                          plan=plan, before=before, after=after)
     return check
+
+
+def _unchanged(before: dict, edit: RowEdit, check: RowCheck, kept: list[MilestoneInput]) -> bool:
+    """Would saving this edit leave the row exactly as it is (the row_dict the audit compares)?"""
+    after = {
+        **before, **{name: getattr(edit.values, name) for name in TEXT_FIELDS}, "partial": edit.partial,
+        "completion_date_text": edit.values.completion_date, "completion_date": _iso(check.completion_date),
+        "milestones": [{"date": _iso(_parsed(m.date)), "date_text": m.date, "description": m.description}
+                       for m in kept],
+    }
+    return after == before
+
+
+def _fit(column, text: str) -> str:
+    """Text as typed, cut to its column's width. Validation already refuses over-long values with a
+    message (well inside the width) and the editor keeps showing what was typed; this only stops a
+    pasted essay from failing the whole save on PostgreSQL, which enforces varchar lengths."""
+    width = getattr(column, "max_length", None)
+    return text[:width] if width and text else text
 
 
 def _parsed(text: str) -> dt.date | None:
@@ -314,8 +350,9 @@ def _bump(plan: Plan) -> None:
 def record_sign_off(user, plan: Plan, *, name, role, board, meeting_date, minute_reference) -> SignOff:
     """Bind a signatory's sign-off to the plan's current content."""
     ensure_editable(plan)
-    rows = load_rows(plan)
     with db.atomic():
+        _lock_editable(plan)
+        rows = load_rows(plan)  # read under the lock, so the hash is of what is really there
         sign_off = SignOff.create(
             plan=plan, name=name, role=role, board=board, meeting_date=meeting_date,
             minute_reference=minute_reference, content_hash=plan_hash(rows), signed_by=user.id,

@@ -5,7 +5,7 @@ from peewee import JOIN
 
 from . import roles
 from .domain.orgs import REGIONAL_TYPES
-from .models import Organisation, Plan, PlanRow, Region, ToolkitYear
+from .models import EvidenceItem, Organisation, Plan, PlanRow, Region, ToolkitYear
 
 
 def visible_plans(user):
@@ -40,7 +40,9 @@ def get_plan_or_404(user, plan_id: int) -> Plan:
 
 
 def get_row_or_404(plan: Plan, row_id: int) -> PlanRow:
-    row = PlanRow.get_or_none((PlanRow.id == row_id) & (PlanRow.plan == plan.id))
+    # With its evidence item: every caller shows or records the row's ref.
+    row = (PlanRow.select(PlanRow, EvidenceItem).join(EvidenceItem)
+           .where((PlanRow.id == row_id) & (PlanRow.plan == plan.id)).first())
     if row is None:
         abort(404)
     return row

@@ -26,6 +26,12 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
+def _switched_off() -> bool:
+    # Per app, not Flask-Limiter's RATELIMIT_ENABLED: that one is kept on the shared Limiter object,
+    # so the last app created in a process (the test suite creates hundreds) would decide for all.
+    return not current_app.config["SIGN_IN_RATE_LIMITS"]
+
+
 def _per_account() -> str:
     return current_app.config.get("SIGN_IN_LIMIT_PER_ACCOUNT", SIGN_IN_PER_ACCOUNT)
 
@@ -36,15 +42,14 @@ def _per_address() -> str:
 
 def limit_sign_in(view):
     """Apply both sign-in limits to a view (POST only: showing the form is never limited)."""
-    view = limiter.limit(_per_account, key_func=_account_key, methods=["POST"], deduct_when=_failed)(view)
-    return limiter.limit(_per_address, key_func=get_remote_address, methods=["POST"], deduct_when=_failed)(
-        view
-    )
+    options = dict(methods=["POST"], deduct_when=_failed, exempt_when=_switched_off)
+    view = limiter.limit(_per_account, key_func=_account_key, **options)(view)
+    return limiter.limit(_per_address, key_func=get_remote_address, **options)(view)
 
 
 def init_app(app):
     # The test suite signs in hundreds of times: limits are off under TESTING unless a test asks.
-    app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
+    app.config.setdefault("SIGN_IN_RATE_LIMITS", not app.testing)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "dspt-portal")

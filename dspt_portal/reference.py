@@ -38,6 +38,11 @@ def read_table(data: bytes, filename: str) -> list[dict]:
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        from .exports.xlsx import check_package
+
+        # The same checks as the plan import: not a zip bomb, no macros, really a workbook.
+        if reason := check_package(data, CATALOGUE_MAX_BYTES, 50_000_000):
+            raise ImportRefused(reason)
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # openpyxl raises many types for a bad file
@@ -48,6 +53,8 @@ def read_table(data: bytes, filename: str) -> list[dict]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportRefused("The CSV file must be saved as UTF-8") from exc
+        if "\x00" in text:  # UTF-16 or binary saved as .csv; PostgreSQL cannot store NUL either
+            raise ImportRefused("The CSV file contains NUL characters: save it again as CSV UTF-8")
         values = list(csv.reader(io.StringIO(text)))
     if not values:
         raise ImportRefused("The file is empty")

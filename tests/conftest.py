@@ -40,8 +40,12 @@ def database_url(tmp_path_factory):
         upgrade()
         with db.connection_context():
             reference.load_all()
+            _reference_state["last_item"] = EvidenceItem.select().order_by(EvidenceItem.id.desc()).first().id
     db.close()
     return url
+
+
+_reference_state = {}
 
 
 @pytest.fixture
@@ -59,6 +63,9 @@ def app(database_url, tmp_path):
         for model in reversed(MODELS):
             if model not in REFERENCE_TABLES:
                 model.delete().execute()
+        # Tests that import catalogue items or set mandatory flags must not leak into others.
+        EvidenceItem.delete().where(EvidenceItem.id > _reference_state["last_item"]).execute()
+        EvidenceItem.update(mandatory=None).where(EvidenceItem.mandatory.is_null(False)).execute()
     db.close()
     yield app
     if not db.is_closed():

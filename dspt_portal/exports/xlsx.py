@@ -15,6 +15,7 @@ from datetime import date, datetime
 from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -87,7 +88,11 @@ PROGRESS_FROM_LABEL.update({"completed": "complete", "not started yet": "not_sta
 
 
 def _text(value) -> str:
-    return neutralise(str(value)) if value not in (None, "") else None
+    if value in (None, ""):
+        return None
+    # Control characters (a vertical tab pasted from Word, an escape) cannot be stored in a
+    # worksheet: openpyxl refuses the whole file, so drop them rather than fail the download.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def _cell_value(key: str, row: dict):
@@ -306,7 +311,7 @@ def _refuse(message: str) -> ImportResult:
     return ImportResult(problems=[ImportProblem(None, None, message)])
 
 
-def _check_package(data: bytes, max_bytes: int, max_uncompressed: int) -> str | None:
+def check_package(data: bytes, max_bytes: int, max_uncompressed: int) -> str | None:
     """Why the raw file cannot be opened safely (None when it can)."""
     if not data:
         return MSG_EMPTY
@@ -384,7 +389,7 @@ def read_plan_xlsx(
 
     Only keys for columns present in the file are set on each row. Never raises on bad input.
     """
-    if reason := _check_package(data, max_bytes, max_uncompressed):
+    if reason := check_package(data, max_bytes, max_uncompressed):
         return _refuse(reason)
     try:
         wb = load_workbook(BytesIO(data), read_only=True, data_only=False, keep_links=False)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from peewee import JOIN
 from wtforms import SelectChoice
 
 from .. import accounts, reference, roles
@@ -42,7 +43,7 @@ def index():
 @admin_only
 def organisations():
     orgs = Organisation.select(Organisation, Region).join(Region, on=(Organisation.region == Region.id),
-                                                          join_type="LEFT OUTER").order_by(Organisation.name)
+                                                          join_type=JOIN.LEFT_OUTER).order_by(Organisation.name)
     return render_template("admin/organisations.html", organisations=orgs)
 
 
@@ -73,7 +74,7 @@ def organisation(org_id: int | None = None):
 @bp.route("/users")
 @admin_only
 def users():
-    people = User.select(User, Organisation).join(Organisation, join_type="LEFT OUTER").order_by(User.email)
+    people = User.select(User, Organisation).join(Organisation, join_type=JOIN.LEFT_OUTER).order_by(User.email)
     return render_template("admin/users.html", users=people)
 
 

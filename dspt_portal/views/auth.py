@@ -51,6 +51,10 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @signed_in
 def sign_out():
+    # The session lives in a signed cookie: bumping the epoch makes any copy of it useless from now
+    # on (it also ends the person's sessions in other browsers, which is the safer surprise).
+    with db.atomic():
+        User.update(session_epoch=User.session_epoch + 1).where(User.id == current_user.id).execute()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

@@ -1,6 +1,7 @@
 """Rendering and saving the plan editor's rows; shared by the page, autosave and live validation."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 
 from flask import make_response, redirect, render_template, request, url_for
@@ -32,11 +33,12 @@ class RowView:
     notice: str = ""
     ids: dict = field(default_factory=dict)
 
-    @property
+    # Cached: the row template asks for them about 25 times per row.
+    @cached_property
     def ref(self) -> str:
         return self.row.evidence_item.ref
 
-    @property
+    @cached_property
     def key(self) -> str:
         return "row-" + self.ref.replace(".", "-")
 
@@ -46,7 +48,9 @@ class RowView:
 
 def row_view(row: PlanRow, check: RowCheck, *, values=None, milestones=None, version=None,
              show_errors=None, conflict=None, notice="") -> RowView:
-    stored = plan_verbs.row_input(row)
+    # Live validation and saves pass what was typed: only read the stored row (its milestones are
+    # another query) when something is missing.
+    stored = plan_verbs.row_input(row) if values is None or milestones is None else None
     if values is None:
         values = {name: getattr(stored, name) for name in ROW_FIELDS if name != "milestones"}
         values["partial"] = row.partial
