@@ -2,22 +2,11 @@
 (and the benchmark can autosave the same row again and again)."""
 
 from dspt_portal.models import AuditEvent, Plan, PlanRow
+from tests.support.factories import row_form
 
 
 def _form(row, **overrides):
-    data = {
-        "version": row.version,
-        "current_position": "Policy exists but is out of date.",
-        "actions": "Rewrite the policy, approve it at the IG group and brief every team.",
-        "milestones-0-description": "Draft to IG group",
-        "milestones-0-date": "30/09/2023",
-        "completion_date": "31/12/2023",
-        "owner": "Jo Bloggs, Head of IG",
-        "covid_impact": "no",
-        "autosave": "1",
-    }
-    data.update(overrides)
-    return data
+    return row_form(row, autosave="1", **overrides)
 
 
 def _setup(client, make):

@@ -25,6 +25,22 @@ def good_row(**overrides) -> RowInput:
     return RowInput(**values)
 
 
+def row_form(row, **overrides) -> dict:
+    """What the editor posts for a complete, valid row (override any field)."""
+    data = {
+        "version": row.version,
+        "current_position": "Policy exists but is out of date.",
+        "actions": "Rewrite the policy, approve it at the IG group and brief every team.",
+        "milestones-0-description": "Draft to IG group",
+        "milestones-0-date": "30/09/2023",
+        "completion_date": "31/12/2023",
+        "owner": "Jo Bloggs, Head of IG",
+        "covid_impact": "no",
+    }
+    data.update(overrides)
+    return data
+
+
 class Factories:
     def region(self, name="London"):
         return Region.get(Region.name == name)

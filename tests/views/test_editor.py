@@ -4,21 +4,7 @@ import re
 
 from dspt_portal import roles
 from dspt_portal.models import AuditEvent, DateChange, Organisation, Plan, PlanRow, Submission
-
-
-def row_form(row, **overrides):
-    data = {
-        "version": row.version,
-        "current_position": "Policy exists but is out of date.",
-        "actions": "Rewrite the policy, approve it at the IG group and brief every team.",
-        "milestones-0-description": "Draft to IG group",
-        "milestones-0-date": "30/09/2023",
-        "completion_date": "31/12/2023",
-        "owner": "Jo Bloggs, Head of IG",
-        "covid_impact": "no",
-    }
-    data.update(overrides)
-    return data
+from tests.support.factories import row_form
 
 
 def setup_editor(client, make, refs=("1.1.4", "3.2.1")):
