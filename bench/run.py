@@ -112,7 +112,7 @@ def start_server(name: str, app: str, chdir: Path, env: dict) -> Server:
             if conn.getresponse().status == 200 and len(Server(name, port, process).workers()) == 2:
                 return Server(name, port, process)
         except OSError:
-            pass
+            pass  # not listening yet: gunicorn is still starting, so poll again
         time.sleep(0.2)
     process.kill()
     raise SystemExit(f"{name} did not answer within 30 s")

@@ -348,6 +348,8 @@ def check_package(data: bytes, max_bytes: int, max_uncompressed: int) -> str | N
             )
         try:
             content_types = archive.read("[Content_Types].xml")
+        # zipfile raises NotImplementedError for compression methods it cannot read, and
+        # RuntimeError for encrypted members: either way this is not a workbook we can open.
         except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
             return MSG_NOT_XLSX
         lowered = content_types.lower()
