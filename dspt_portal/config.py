@@ -70,4 +70,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,  # spreadsheets are limited to 5 MB; forms are small
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # absolute limit of a working day
     "SESSION_IDLE_MINUTES": 30,
+    # The cookie is re-signed when the session changes (sign-in, and "last seen" once a minute at
+    # most), not on every htmx keystroke; the idle and absolute limits are checked server-side.
+    "SESSION_REFRESH_EACH_REQUEST": False,
 }

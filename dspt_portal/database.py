@@ -30,9 +30,12 @@ def make_database(url: str):
         # WAL lets readers carry on while a worker writes; foreign keys are off by default in SQLite.
         # BEGIN IMMEDIATE takes the write lock up front, so two workers' transactions queue behind
         # the busy timeout instead of failing with "database is locked" when a reader upgrades.
+        # synchronous=NORMAL is SQLite's advice for WAL: no fsync per commit (0.4 ms of waiting on
+        # every autosave here), never a corrupt file; a power cut can lose the last commits, which
+        # a database that must survive that should not be SQLite anyway (use PostgreSQL).
         return connect(
             url.replace("sqlite:///", "sqlite+pool:///", 1),
-            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000},
+            pragmas={"journal_mode": "wal", "synchronous": "normal", "foreign_keys": 1, "busy_timeout": 10000},
             lock_type="IMMEDIATE",
             check_same_thread=False,  # a pooled connection moves between threads, one at a time
             **POOL,

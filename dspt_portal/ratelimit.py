@@ -58,3 +58,7 @@ def init_app(app):
         # Behind nginx the client's address is in X-Forwarded-For; trust only our own proxies.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     limiter.init_app(app)
+    # Only sign-in is limited, and its decorator checks the limits itself. The extension's
+    # before-request check looks for application-wide limits, which we do not set, on every
+    # request: a tenth of an htmx keystroke check's time, for nothing.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)

@@ -39,12 +39,12 @@ def init_app(app):
         lambda t: t.strftime("%d/%m/%Y %H:%M") if isinstance(t, dt.datetime) else ""
     )
     app.jinja_env.globals["role_label"] = lambda role: roles.LABELS.get(role, role)
+    # Functions, not a context processor: only the page layout asks for them, and a context
+    # processor would build the navigation for every htmx fragment too.
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["demo_today"] = lambda: _demo_today(app.config.get("PORTAL_TODAY"))
+    app.jinja_env.globals["roles"] = roles
 
-    @app.context_processor
-    def _globals():
-        fixed = app.config.get("PORTAL_TODAY")
-        return {
-            "nav_items": nav_items(),
-            "demo_today": format_long(dt.date.fromisoformat(str(fixed))) if fixed else None,
-            "roles": roles,
-        }
+
+def _demo_today(fixed) -> str | None:
+    return format_long(dt.date.fromisoformat(str(fixed))) if fixed else None

@@ -17,10 +17,7 @@ from .base import StrippedForm
 
 
 class QueueFilterForm(StrippedForm):
-    """The queue's filters: a GET form, so it needs no CSRF token and every view can be bookmarked."""
-
-    class Meta:
-        csrf = False
+    """The queue's filters: a GET form, so every view can be bookmarked."""
 
     tab = HiddenField(default="to_review")
     org_type = SelectField("Organisation type", choices=[SelectChoice("", "All types")] + [SelectChoice(t, t) for t in ORG_TYPES],

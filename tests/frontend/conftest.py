@@ -41,6 +41,9 @@ def make_app(signed_in=False):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["csp_nonce"] = lambda: "test-nonce"
+    # The factory's layout globals (dspt_portal/templating.py); tests pass their own.
+    app.jinja_env.globals["nav_items"] = lambda: []
+    app.jinja_env.globals["demo_today"] = lambda: None
     CSRFProtect(app)
     login = LoginManager(app)
     login.user_loader(lambda user_id: FakeUser())

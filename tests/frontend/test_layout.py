@@ -101,13 +101,13 @@ def test_scripts_and_styles_are_local_with_nonce_and_nothing_inline(app):
 
 
 def test_no_duplicate_ids(signed_in_app):
-    html = render(signed_in_app, nav_items=NAV, flashes=[("success", "a"), ("info", "b")])
+    html = render(signed_in_app, nav_items=lambda: NAV, flashes=[("success", "a"), ("info", "b")])
     ids = Counter(attrs["id"] for _, attrs in Page(html).tags if "id" in attrs)
     assert not [i for i, n in ids.items() if n > 1]
 
 
 def test_header_when_signed_out(app):
-    html = render(app, nav_items=NAV)
+    html = render(app, nav_items=lambda: NAV)
     assert 'class="nhsuk-header__service-name">DSPT improvement plans</span>' in html
     assert 'class="nhsuk-header__service-logo" href="/"' in html
     assert '<a class="nhsuk-header__account-link" href="/sign-in">' in html
@@ -117,7 +117,7 @@ def test_header_when_signed_out(app):
 
 
 def test_header_when_signed_in(signed_in_app):
-    html = render(signed_in_app, nav_items=NAV)
+    html = render(signed_in_app, nav_items=lambda: NAV)
     squashed = re.sub(r"\s+", " ", html)
     assert (
         'href="/plans" aria-current="true"><strong class="nhsuk-header__navigation-item-current-fallback">Your plans</strong>'
@@ -157,5 +157,5 @@ def test_flash_messages(app):
 
 
 def test_demo_clock_banner(app):
-    html = render(app, demo_today="1 April 2025")
+    html = render(app, demo_today=lambda: "1 April 2025")
     assert "Demo: the portal's clock is set to 1 April 2025" in html
