@@ -35,6 +35,7 @@ from .models import (
     stamp,
     utcnow,
 )
+from .prepared import Prepared, mark, param
 
 TEXT_FIELDS = ("current_position", "actions", "owner", "covid_impact", "covid_note", "exceptional_circumstances")
 FIELD_LABELS = {
@@ -194,12 +195,19 @@ def ensure_editable(plan: Plan) -> None:
         raise NotEditable("This plan has been submitted and cannot be changed until NHS England asks for changes")
 
 
+def _plan_state_query(locking: bool):
+    query = Plan.select(Plan.id, Plan.state).where(Plan.id == mark(0))
+    return query.for_update() if locking else query
+
+
+_plan_state = Prepared(_plan_state_query)
+
+
 def _lock_editable(plan: Plan) -> None:
     """Inside the write transaction: lock the plan and check it is still editable, so no change
     lands after a submission read the plan a moment ago (submit takes the same lock first; on
     SQLite the IMMEDIATE transaction already serialises writers)."""
-    query = Plan.select(Plan.id, Plan.state).where(Plan.id == plan.id)
-    plan.state = (query.for_update() if _supports_for_update() else query).get().state
+    plan.state = _plan_state.first(_supports_for_update(), plan.id).state
     ensure_editable(plan)
 
 
@@ -246,63 +254,77 @@ class RowEdit:
     version: int
 
 
+# The statements of a row save, compiled once (autosave runs them on every change).
+_row_milestones = Prepared(lambda _: Milestone.select().where(Milestone.row == mark(0)).order_by(Milestone.position))
+_update_row = Prepared(lambda _: PlanRow.update(
+    **{name: param(i) for i, name in enumerate(TEXT_FIELDS)},
+    partial=param(6), completion_date_text=param(7), completion_date=param(8),
+    version=PlanRow.version + 1, updated_at=param(9), updated_by=param(10),
+).where((PlanRow.id == mark(11)) & (PlanRow.version == mark(12))))
+_delete_milestones = Prepared(lambda _: Milestone.delete().where(Milestone.row == mark(0)))
+_bump_plan = Prepared(lambda _: Plan.update(version=Plan.version + 1, updated_at=param(0)).where(Plan.id == mark(1)))
+
+
 def save_row(user, plan: Plan, row: PlanRow, edit: RowEdit, today: dt.date) -> RowCheck:
-    """Save a row as typed (valid or not, so nothing is lost) unless someone else saved it first."""
+    """Save a row as typed (valid or not, so nothing is lost) unless someone else saved it first.
+
+    `row` is the row as just read; on success its version is the saved one. Autosave posts on every
+    change, so this does the least it can: nothing at all when the row is unchanged, and only the
+    statements a change needs (milestones are rewritten only when they changed)."""
     ensure_editable(plan)
     check = validate_row(edit.values, year_rules(plan.toolkit_year), today)
+    kept = [m for m in edit.values.milestones if m.description.strip() or m.date.strip()]
+    if "milestones" not in row.__dict__:  # not loaded with the row
+        row.milestones = _row_milestones.all(None, row.id)
+    before = row_dict(row)
+    after = _after(before, edit, check, kept)
+    if after == before and edit.version == row.version:
+        # Nothing to write: the version stays, so the same row open in another tab does not go
+        # stale and autosave may post an unchanged row any number of times.
+        return check
     with db.atomic():
         _lock_editable(plan)
-        before = row_dict(row)
-        kept = [m for m in edit.values.milestones if m.description.strip() or m.date.strip()]
-        if _unchanged(before, edit, check, kept) and PlanRow.select().where(
-                (PlanRow.id == row.id) & (PlanRow.version == edit.version)).exists():
-            # Nothing to write: the version stays, so the same row open in another tab does not go
-            # stale and autosave may post an unchanged row any number of times.
-            return check
         # Optimistic lock: the update only matches if nobody saved since this editor loaded the row.
-        values = {name: _fit(getattr(PlanRow, name), getattr(edit.values, name)) for name in TEXT_FIELDS}
-        updated = (
-            PlanRow.update(
-                **values,
-                partial=edit.partial,
-                completion_date_text=_fit(PlanRow.completion_date_text, edit.values.completion_date),
-                completion_date=check.completion_date,
-                version=PlanRow.version + 1,
-                updated_at=utcnow(),
-                updated_by=user.id,
-            )
-            .where((PlanRow.id == row.id) & (PlanRow.version == edit.version))
-            .execute()
+        updated = _update_row.execute(
+            None, *(after[name] for name in TEXT_FIELDS), edit.partial, after["completion_date_text"],
+            check.completion_date, utcnow(), user.id, row.id, edit.version,
         )
         if not updated:
             raise StaleEdit(PlanRow.get_by_id(row.id))
-        Milestone.delete().where(Milestone.row == row.id).execute()
-        for position, milestone in enumerate(kept):
-            Milestone.create(row=row.id, position=position, description=milestone.description,
-                             date_text=_fit(Milestone.date_text, milestone.date), date=_parsed(milestone.date))
-        row = PlanRow.get_by_id(row.id)
-        row.evidence_item = before_item = EvidenceItem.get_by_id(row.evidence_item_id)
-        after = row_dict(row)
+        if after["milestones"] != before["milestones"]:
+            _delete_milestones.execute(None, row.id)
+            if kept:
+                Milestone.insert_many([
+                    {"row": row.id, "position": position, "description": m["description"],
+                     "date_text": m["date_text"], "date": m["date"] and dt.date.fromisoformat(m["date"])}
+                    for position, m in enumerate(after["milestones"])
+                ]).execute()
         changes = _describe_changes(before, after)
         if changes:
             _bump(plan)
             if before["completion_date"] != after["completion_date"]:
                 DateChange.create(row=row.id, old_date=before["completion_date"],
                                   new_date=after["completion_date"], changed_by=user.id)
-            audit.record(user, "row_changed", "; ".join(f"{c} for {before_item.ref}" for c in changes),
+            audit.record(user, "row_changed", "; ".join(f"{c} for {before['ref']}" for c in changes),
                          plan=plan, before=before, after=after)
+    row.version = edit.version + 1
     return check
 
 
-def _unchanged(before: dict, edit: RowEdit, check: RowCheck, kept: list[MilestoneInput]) -> bool:
-    """Would saving this edit leave the row exactly as it is (the row_dict the audit compares)?"""
-    after = {
-        **before, **{name: getattr(edit.values, name) for name in TEXT_FIELDS}, "partial": edit.partial,
-        "completion_date_text": edit.values.completion_date, "completion_date": _iso(check.completion_date),
-        "milestones": [{"date": _iso(_parsed(m.date)), "date_text": m.date, "description": m.description}
-                       for m in kept],
+def _after(before: dict, edit: RowEdit, check: RowCheck, kept: list[MilestoneInput]) -> dict:
+    """The row_dict the row will have once this edit is saved (texts cut to their columns)."""
+    return {
+        **before,
+        **{name: _fit(getattr(PlanRow, name), getattr(edit.values, name)) for name in TEXT_FIELDS},
+        "partial": edit.partial,
+        "completion_date_text": _fit(PlanRow.completion_date_text, edit.values.completion_date),
+        "completion_date": _iso(check.completion_date),
+        "milestones": [
+            {"date": _iso(_parsed(m.date)), "date_text": _fit(Milestone.date_text, m.date),
+             "description": m.description}
+            for m in kept
+        ],
     }
-    return after == before
 
 
 def _fit(column, text: str) -> str:
@@ -343,7 +365,7 @@ def _describe_changes(before: dict, after: dict) -> list[str]:
 
 
 def _bump(plan: Plan) -> None:
-    Plan.update(version=Plan.version + 1, updated_at=utcnow()).where(Plan.id == plan.id).execute()
+    _bump_plan.execute(None, utcnow(), plan.id)
     plan.version += 1
 
 

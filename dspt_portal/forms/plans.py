@@ -1,9 +1,8 @@
+import re
+
 from wtforms import (
     BooleanField,
-    FieldList,
-    Form,
-    FormField,
-    HiddenField,
+    Field,
     IntegerField,
     StringField,
     TextAreaField,
@@ -14,9 +13,37 @@ from ..domain import validation as rules
 from .base import StrippedForm
 
 
-class MilestoneForm(Form):
-    description = StringField("Description")
-    date = StringField("Date")
+class MilestonesField(Field):
+    """A row's milestones, posted as milestones-N-description and milestones-N-date, in N order.
+
+    One field, where WTForms' FieldList of FormFields built a sub-form and two fields per
+    milestone on every autosave and live check. Its data is a list of MilestoneInput (text
+    stripped); more than `max_entries` milestones are cut off, and the domain rule reports more
+    than MAX_MILESTONES.
+    """
+
+    _key = re.compile(r"(\d{1,6})-(description|date)", re.ASCII)
+
+    def __init__(self, label=None, validators=None, max_entries=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.max_entries = max_entries
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        self.data = list(data or [])
+        if not formdata:
+            return
+        prefix = self.name + "-"
+        parts: dict[int, dict[str, str]] = {}
+        for key in formdata:
+            match = key.startswith(prefix) and self._key.fullmatch(key, len(prefix))
+            if match:
+                parts.setdefault(int(match[1]), {})[match[2]] = formdata.get(key) or ""
+        indices = sorted(parts)[: self.max_entries]
+        self.data = [
+            rules.MilestoneInput(parts[i].get("description", "").strip(), parts[i].get("date", "").strip())
+            for i in indices
+        ]
 
 
 class RowForm(StrippedForm):
@@ -26,27 +53,41 @@ class RowForm(StrippedForm):
     partial = BooleanField("Answered only partially")
     current_position = TextAreaField("Current position or gap")
     actions = TextAreaField("Actions required")
-    milestones = FieldList(FormField(MilestoneForm), min_entries=0, max_entries=rules.MAX_MILESTONES + 5)
+    milestones = MilestonesField(max_entries=rules.MAX_MILESTONES + 5)
     completion_date = StringField("Target completion date")
     owner = StringField("Action owner")
     covid_impact = StringField("Did COVID affect meeting this item?")  # the domain rule checks the value
     covid_note = TextAreaField("How COVID affected this item")
     exceptional_circumstances = TextAreaField("Exceptional circumstances")
-    action = HiddenField()  # "save" | "add_milestone" | "remove_milestone-N", set by the button pressed
+    # The button pressed ("save" | "add_milestone" | "remove_milestone-N") is read from the
+    # request by the view: it chooses what to do, it is not part of the row.
 
     def to_input(self) -> rules.RowInput:
         return rules.RowInput(
             current_position=self.current_position.data or "",
             actions=self.actions.data or "",
-            milestones=[
-                # m.form: a FormField has its own "description" attribute that would shadow the subfield.
-                rules.MilestoneInput((m.form.description.data or "").strip(), (m.form.date.data or "").strip())
-                for m in self.milestones
-            ],
+            milestones=list(self.milestones.data),
             completion_date=self.completion_date.data or "",
             owner=self.owner.data or "",
             covid_impact=self.covid_impact.data or "",
             covid_note=self.covid_note.data or "",
+            exceptional_circumstances=self.exceptional_circumstances.data or "",
+        )
+
+
+class RowDatesForm(StrippedForm):
+    """What the live date check needs from the posted row (htmx sends all of it): the dates, the
+    milestone descriptions (a blank milestone is not checked) and the exceptional circumstances
+    that allow a date past the limit. Three fields, where the whole row is eleven."""
+
+    milestones = MilestonesField(max_entries=rules.MAX_MILESTONES + 5)
+    completion_date = StringField("Target completion date")
+    exceptional_circumstances = TextAreaField("Exceptional circumstances")
+
+    def to_input(self) -> rules.RowInput:
+        return rules.RowInput(
+            milestones=list(self.milestones.data),
+            completion_date=self.completion_date.data or "",
             exceptional_circumstances=self.exceptional_circumstances.data or "",
         )
 

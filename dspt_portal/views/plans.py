@@ -10,9 +10,9 @@ from ..domain import workflow
 from ..domain.catalogue import parse_ref_list, ref_sort_key
 from ..domain.dates import DateError, parse_user_date
 from ..extensions import db
-from ..forms.plans import ConfirmForm, RowForm, SignOffForm, StartPlanForm
+from ..forms.plans import ConfirmForm, RowDatesForm, RowForm, SignOffForm, StartPlanForm
 from ..models import EvidenceItem, Plan, ToolkitYear
-from ..queries import get_plan_or_404, get_row_or_404, visible_plans
+from ..queries import get_plan_or_404, get_plan_row_or_404, get_row_or_404, visible_plans
 from ..security import roles_required
 from . import editor
 
@@ -107,11 +107,18 @@ def edit(plan_id: int):
     return editor.render_editor(plan)
 
 
+@bp.route("/<int:plan_id>/status-panels")
+@org_user
+def status_panels(plan_id: int):
+    """Readiness, sign-off and progress, out of band: fetched by the editor after autosave."""
+    plan = get_plan_or_404(current_user, plan_id)
+    return render_template("plans/_status_panels.html", **editor.status_context(plan))
+
+
 @bp.route("/<int:plan_id>/rows/<int:row_id>", methods=["POST"])
 @org_user
 def save_row(plan_id: int, row_id: int):
-    plan = get_plan_or_404(current_user, plan_id)
-    row = get_row_or_404(plan, row_id)
+    plan, row = get_plan_row_or_404(current_user, plan_id, row_id)
     form = RowForm()
     if not form.validate():  # only a missing version or CSRF gets here: a broken or forged request
         abort(400)
@@ -122,12 +129,8 @@ def save_row(plan_id: int, row_id: int):
 @org_user
 def check_row(plan_id: int, row_id: int):
     """Live validation while typing: the same domain rule as saving, nothing written."""
-    plan = get_plan_or_404(current_user, plan_id)
-    row = get_row_or_404(plan, row_id)
-    form = RowForm()
-    if not form.validate():
-        abort(400)
-    return editor.check(plan, row, form)
+    plan, row = get_plan_row_or_404(current_user, plan_id, row_id, purpose="check")
+    return editor.check(plan, row, RowDatesForm())
 
 
 @bp.route("/<int:plan_id>/rows/<int:row_id>/remove", methods=["GET", "POST"])

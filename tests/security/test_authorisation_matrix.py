@@ -78,6 +78,7 @@ RULES: dict[str, Rule] = {
     "plans.home": Rule(ORG),
     "plans.start": Rule(ORG),
     "plans.edit": plan_rule(ORG),
+    "plans.status_panels": plan_rule(ORG),
     "plans.add_items": plan_rule(ORG),
     "plans.save_row": plan_rule(ORG, form=(("version", "1"),)),
     "plans.check_row": plan_rule(ORG, form=(("version", "1"),)),

@@ -116,7 +116,7 @@ def test_live_validation_checks_without_saving(client, make):
     assert PlanRow.get_by_id(row.id).version == row.version  # nothing written
 
 
-def test_autosave_returns_only_out_of_band_messages_and_panels(client, make):
+def test_autosave_returns_only_out_of_band_messages_and_asks_for_the_panels(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
     response = client.post(f"/plans/{plan.id}/rows/{row.id}", {**row_form(row, owner=""), "autosave": "1"},
@@ -124,8 +124,29 @@ def test_autosave_returns_only_out_of_band_messages_and_panels(client, make):
     html = response.get_data(as_text=True)
     assert "<textarea" not in html  # nothing the user is typing in is replaced
     assert "Enter the action owner" in html
-    assert 'id="readiness"' in html and 'id="row-1-1-4-version"' in html
+    assert 'id="row-1-1-4-status"' in html and 'id="row-1-1-4-version"' in html
     assert f'value="{row.version + 1}"' in html
+    # The plan-wide panels are not re-checked on every keystroke's save: the editor fetches them.
+    assert 'id="readiness"' not in html
+    assert response.headers["HX-Trigger"] == "plan-changed"
+    editor_page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert f'hx-get="/plans/{plan.id}/status-panels" hx-trigger="plan-changed from:body delay:500ms"' in editor_page
+
+    again = client.post(f"/plans/{plan.id}/rows/{row.id}",
+                        {**row_form(row, owner="", version=row.version + 1), "autosave": "1"}, htmx=True)
+    assert again.status_code == 200 and "HX-Trigger" not in again.headers  # nothing changed, nothing to refresh
+
+
+def test_status_panels_show_the_saved_plan(client, make):
+    _, plan, rows = setup_editor(client, make)
+    row = rows["1.1.4"]
+    client.post(f"/plans/{plan.id}/rows/{row.id}", {**row_form(row, owner=""), "autosave": "1"}, htmx=True)
+    response = client.get(f"/plans/{plan.id}/status-panels", headers={"HX-Request": "true"}, check=False)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.count('hx-swap-oob="true"') == 3  # progress, readiness and sign-off, in place
+    assert 'id="readiness"' in html and 'id="plan-progress"' in html and 'id="plan-sign_off"' in html
+    assert "1.1.4" in html and "Enter the action owner" in html
 
 
 def test_adding_and_removing_milestones(client, make):
