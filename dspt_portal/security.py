@@ -47,6 +47,21 @@ def roles_required(*roles):
 signed_in = roles_required()  # any role
 
 
+CSP = (
+    "default-src 'self'; script-src 'self'; "
+    "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CSP_WITH_NONCE = CSP.replace("script-src 'self';", "script-src 'self' 'nonce-%s';")
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -77,22 +92,17 @@ def init_app(app):
         if not last_seen or now - dt.datetime.fromisoformat(last_seen) > dt.timedelta(minutes=1):
             session["last_seen"] = now.isoformat()
 
+    static_headers = dict(STATIC_HEADERS)
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        static_headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
     @app.after_request
     def _security_headers(response):
-        nonce = csp_nonce()
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; "
-            f"script-src 'self' 'nonce-{nonce}'; "
-            "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        # A nonce only when a template used one (pages with inline scripts); fragments and files
+        # get the policy with no inline script allowed at all.
+        nonce = g.get("csp_nonce")
+        response.headers["Content-Security-Policy"] = CSP_WITH_NONCE % nonce if nonce else CSP
+        response.headers.update(static_headers)
         if current_user.is_authenticated and not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -59,6 +59,16 @@ def test_each_response_gets_a_new_unguessable_nonce(client):
     assert all(len(n) >= 22 for n in nonces)  # 16 random bytes, base64url
 
 
+def test_responses_without_a_page_allow_no_inline_script_at_all(client):
+    # JSON, files and htmx fragments never carry a script: their policy has no nonce to use.
+    for url in ("/healthz", "/static/css/portal.css"):
+        response = client.get(url, check=False)
+        response.close()
+        directives = _csp(response)
+        assert directives["script-src"] == ["'self'"], url
+        assert {k: v for k, v in directives.items() if k != "script-src"} == EXPECTED_CSP
+
+
 def test_the_common_headers_are_on_every_response_including_errors_and_downloads(client):
     for url, status in (("/sign-in", 200), ("/no-such-page", 404), ("/healthz", 200), ("/static/css/portal.css", 200)):
         response = client.get(url, check=False)
