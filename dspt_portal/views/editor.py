@@ -6,7 +6,7 @@ from itertools import groupby
 
 from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import plans as plan_verbs
 from .. import roles
@@ -52,17 +52,19 @@ class RowView:
         has some 3,000 of these and every autosave sends a dozen. Every value is escaped."""
         error = self.errors().get(name)
         warning = self.check.warnings.get(name) if self.show_errors else None
-        return Markup(
-            f'<div id="{escape(self.key)}-{escape(name)}-message" class="app-field-message"'
-            f'{_OOB if oob else ""}>'
-            f'{_ERROR % escape(error) if error else ""}{_WARNING % escape(warning) if warning else ""}</div>'
-        )
+        parts = [_SLOT, f"{self.key}-{name}-message", _SLOT_CLASS, _OOB if oob else "", _GT]
+        if error:
+            parts += [_ERROR, error, _END_SPAN]
+        if warning:
+            parts += [_WARNING, warning, _END_WARNING]
+        parts.append(_END_DIV)
+        return Markup("").join(parts)  # join escapes every part that is not Markup
 
 
-_OOB = ' hx-swap-oob="true"'
-_ERROR = '<span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">Error:</span> %s</span>'
-_WARNING = ('<div class="nhsuk-inset-text app-field-warning">'
-            '<span class="nhsuk-u-visually-hidden">Warning: </span><p>%s</p></div>')
+_SLOT, _SLOT_CLASS, _OOB, _GT = Markup('<div id="'), Markup('" class="app-field-message"'), Markup(' hx-swap-oob="true"'), Markup(">")
+_ERROR = Markup('<span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">Error:</span> ')
+_WARNING = Markup('<div class="nhsuk-inset-text app-field-warning"><span class="nhsuk-u-visually-hidden">Warning: </span><p>')
+_END_SPAN, _END_WARNING, _END_DIV = Markup("</span>"), Markup("</p></div>"), Markup("</div>")
 
 
 def row_view(row: PlanRow, check: RowCheck, *, values=None, milestones=None, version=None,

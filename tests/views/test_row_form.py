@@ -54,3 +54,30 @@ def test_the_date_check_reads_only_what_the_date_rules_need(app):
     assert typed.exceptional_circumstances == "Supplier collapse"
     assert typed.milestones == [MilestoneInput("Draft", "30/09/2023")]
     assert typed.owner == ""  # not parsed: the check only sends back date messages
+
+
+def test_a_field_message_slot_escapes_what_it_shows():
+    from dspt_portal.domain.validation import RowCheck
+    from dspt_portal.views.editor import RowView
+
+    class Item:
+        ref = "1.1.4"
+
+    class Row:
+        evidence_item = Item()
+        version = 2
+
+    check = RowCheck(errors={"completion_date": '"<script>alert(1)</script>" is not a date'},
+                     warnings={"completion_date": "After <30 June 2024> & agreed"})
+    view = RowView(row=Row(), values={}, milestones=[], check=check, version=2, show_errors=True)
+    html = str(view.message("completion_date", oob=True))
+    assert html == (
+        '<div id="row-1-1-4-completion_date-message" class="app-field-message" hx-swap-oob="true">'
+        '<span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">Error:</span> '
+        "&#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34; is not a date</span>"
+        '<div class="nhsuk-inset-text app-field-warning"><span class="nhsuk-u-visually-hidden">Warning: </span>'
+        "<p>After &lt;30 June 2024&gt; &amp; agreed</p></div></div>"
+    )
+    assert str(view.message("owner")) == '<div id="row-1-1-4-owner-message" class="app-field-message"></div>'
+    view.show_errors = False  # a row nobody has worked on yet shows no messages
+    assert "Error" not in str(view.message("completion_date"))
