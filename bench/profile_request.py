@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--by-package", action="store_true", help="add up own time per package")
     parser.add_argument("--pool", action="store_true", help="use a pooled SQLite connection")
     parser.add_argument(
         "--config",
@@ -129,7 +130,27 @@ def main() -> None:
     for _ in range(args.runs):
         one()
     profiler.disable()
-    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profiler)
+    if args.by_package:
+        _print_by_package(stats, args.runs)
+    else:
+        stats.sort_stats(args.sort).print_stats(args.top)
+
+
+def _print_by_package(stats: pstats.Stats, runs: int) -> None:
+    """Own time per package (site-packages name, our module, or builtins), per request."""
+    totals: Counter = Counter()
+    for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():
+        if "site-packages/" in filename:
+            name = filename.split("site-packages/")[1].split("/")[0].removesuffix(".py")
+        elif str(ROOT) in filename:
+            name = filename.removeprefix(str(ROOT) + "/")
+        else:
+            name = "builtins/stdlib"
+        totals[name] += tottime
+    total = sum(totals.values())
+    for name, seconds in totals.most_common(25):
+        print(f"{seconds / runs * 1000:8.3f} ms  {seconds / total:5.1%}  {name}")
 
 
 _ref_cache: dict[str, str] = {}
