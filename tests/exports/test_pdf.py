@@ -1,17 +1,20 @@
 """The plan PDF: content, layout signals, fonts, tagging, metadata and the locked-down fetcher."""
 
 import copy
+import gc
 import io
 import os
 import re
 import shutil
 import subprocess
+from collections import Counter
 
 import pypdf
 import pytest
 from paths import STATIC, TEMPLATES
 from sample import make_snapshot, with_progress
 
+from dspt_portal.exports import pdf as pdf_module
 from dspt_portal.exports.pdf import LockedDownURLFetcher, render_plan_pdf
 
 
@@ -222,10 +225,10 @@ def test_pages_rasterise(draft_pdf, tmp_path):
     assert all(image.stat().st_size > 2_000 for image in images)
 
 
-def structure_roles(pdf: bytes) -> set[str]:
-    """Every /S role in the tagged structure tree."""
+def structure_role_counts(pdf: bytes) -> Counter:
+    """How many structure elements of each /S role the tagged structure tree has."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    roles, stack = set(), [reader.trailer["/Root"]["/StructTreeRoot"]]
+    roles, stack = Counter(), [reader.trailer["/Root"]["/StructTreeRoot"]]
     while stack:
         node = stack.pop()
         node = node.get_object() if hasattr(node, "get_object") else node
@@ -233,10 +236,15 @@ def structure_roles(pdf: bytes) -> set[str]:
             stack.extend(node)
         elif isinstance(node, pypdf.generic.DictionaryObject):
             if "/S" in node:
-                roles.add(str(node["/S"]))
+                roles[str(node["/S"])] += 1
             if "/K" in node:
                 stack.append(node["/K"])
     return roles
+
+
+def structure_roles(pdf: bytes) -> set[str]:
+    """Every /S role in the tagged structure tree."""
+    return set(structure_role_counts(pdf))
 
 
 def test_structure_has_headings_and_tables(draft_pdf):
@@ -251,3 +259,68 @@ def test_undated_milestones_and_missing_dates_are_explicit():
     text = text_of(render(snapshot, draft=True))
     assert "No date – Agree scope" in text
     assert "Target: not given" in text
+
+
+def test_each_standard_is_one_table_with_a_heading_row_per_assertion(draft_pdf):
+    """One table per standard rather than per assertion: far fewer tables and repeated header
+    rows to lay out (issue #7). Every assertion still heads its own rows."""
+    snapshot = make_snapshot(30)
+    standards = {row["standard"] for row in snapshot["rows"]}
+    # The draft's cover has the plan details (no sign-off yet); the summary page has two more.
+    assert structure_role_counts(draft_pdf)["/Table"] == len(standards) + 3
+    text = text_of(draft_pdf)
+    for assertion in {row["assertion"] for row in snapshot["rows"]}:
+        assert f"Assertion {assertion}" in text, assertion
+
+
+def test_document_information_is_a_plain_object_and_streams_are_compressed(final_pdf):
+    """The document information is not in the object stream, so pyHanko reads it without
+    parsing the whole stream when it signs and verifies (issue #7); the content streams are
+    still Flate-compressed (at a faster level than pydyf's default)."""
+    reader = pypdf.PdfReader(io.BytesIO(final_pdf))
+    info = reader.trailer.raw_get("/Info")
+    assert info.idnum not in reader.xref_objStm
+    assert reader.metadata["/DSPTPlanReference"] == "IP-2022-23-QXX-12"
+    assert all(page["/Contents"].get_object()["/Filter"] == "/FlateDecode" for page in reader.pages)
+
+
+def test_render_gives_the_garbage_collector_back(monkeypatch):
+    """The collector is paused during a render, and left as it was found, even on failure."""
+    snapshot = make_snapshot(1)
+    assert gc.isenabled()
+    render(snapshot, draft=True)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render(snapshot, draft=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def broken(*args, **kwargs):
+        assert not gc.isenabled()
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(pdf_module, "write_plan_pdf", broken)
+    with pytest.raises(RuntimeError):
+        render(snapshot, draft=True)
+    assert gc.isenabled()
+
+
+def last_content_lines(pdf: bytes) -> list[str]:
+    """The last line of each page above the page margins (header and footer text)."""
+    found = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        lines = [line for line in page.extract_text().splitlines() if line.strip()]
+        lines = [line for line in lines if "content hash" not in line and line != "Draft for board approval"]
+        found.append(lines[-1])
+    return found
+
+
+@pytest.mark.parametrize("rows", [30, 50])
+def test_no_page_ends_with_a_heading(rows, draft_pdf):
+    """A standard's heading, an assertion's heading row or a bare header row never end a page
+    with their rows on the next one."""
+    pdf = draft_pdf if rows == 30 else render(make_snapshot(rows), draft=True)  # 50: 3 breaks at risk
+    for line in last_content_lines(pdf)[1:]:  # the cover page ends with the title block
+        assert not re.match(r"(Standard \d+:|Assertion \d|Ref Evidence item|circumstances$)", line), line
