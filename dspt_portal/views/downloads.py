@@ -21,6 +21,13 @@ def _attachment(data: bytes, name: str, mimetype: str) -> Response:
     return response
 
 
+def _pdf(data: bytes, name: str, rendered: bool) -> Response:
+    response = _attachment(data, name, "application/pdf")
+    if rendered:  # give the render's memory back after sending, not while the user waits
+        response.call_on_close(documents.release_memory)
+    return response
+
+
 @bp.route("/plans/<int:plan_id>/plan.pdf")
 @signed_in
 def plan_pdf(plan_id: int):
@@ -30,7 +37,7 @@ def plan_pdf(plan_id: int):
         return submission_pdf(plan_id, latest.number)
     snapshot = plan_verbs.snapshot(plan)
     data = documents.render_signed_pdf(snapshot, draft=True)
-    return _attachment(data, documents.filename(snapshot, "pdf"), "application/pdf")
+    return _pdf(data, documents.filename(snapshot, "pdf"), rendered=True)
 
 
 @bp.route("/plans/<int:plan_id>/submissions/<int:number>.pdf")
@@ -38,9 +45,10 @@ def plan_pdf(plan_id: int):
 def submission_pdf(plan_id: int, number: int):
     plan = get_plan_or_404(current_user, plan_id)
     submission = plan.submissions.where(Submission.number == number).first() or abort(404)
+    rendered = submission.pdf is None  # the first download renders and stores it
     data = documents.submission_pdf(submission)
     name = f"{submission.snapshot['plan']['reference']}-submission-{number}.pdf"
-    return _attachment(data, name, "application/pdf")
+    return _pdf(data, name, rendered)
 
 
 @bp.route("/plans/<int:plan_id>/plan.xlsx")

@@ -112,6 +112,8 @@ def edit(plan_id: int):
 def status_panels(plan_id: int):
     """Readiness, sign-off and progress, out of band: fetched by the editor after autosave."""
     plan = get_plan_or_404(current_user, plan_id)
+    if not request.htmx:  # opened as a page: the panels are on the editor
+        return redirect(url_for("plans.edit", plan_id=plan.id))
     return render_template("plans/_status_panels.html", **editor.status_context(plan))
 
 

@@ -129,3 +129,18 @@ def test_reviewers_download_submitted_plans_they_can_see(client, trust):
     client.sign_out()
     client.sign_in(trust.rsl_midlands.email)  # another region's reviewer does not see it
     assert client.get(f"/plans/{plan.id}/submissions/1.pdf").status_code == 404
+
+
+def test_a_render_s_memory_is_given_back_after_the_response_not_before(client, trust, monkeypatch):
+    plan = trust.plan(3)
+    client.sign_in(trust.editor.email)
+    released = []
+    monkeypatch.setattr(documents, "release_memory", lambda: released.append(True))
+    response = client.get(f"/plans/{plan.id}/plan.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert released == []  # the user is not kept waiting for it
+    response.close()  # the server closes the response once it is sent
+    assert released == [True]
+    stored = client.get(f"/plans/{plan.id}/plan.xlsx")
+    stored.close()
+    assert released == [True]  # only renders need it

@@ -6,6 +6,7 @@ The review queue, the dashboard and the overdue CSV are covered in tests/reviews
 import pytest
 
 from dspt_portal import roles
+from dspt_portal.extensions import db
 from dspt_portal.models import PlanRow
 from tests.performance.conftest import catalogue_refs
 from tests.support.factories import good_row
@@ -53,7 +54,7 @@ def test_the_organisation_home_does_not_query_per_plan_or_row(make, new_client, 
 
 @pytest.mark.parametrize("endpoint", ["save", "check"])
 def test_saving_and_checking_a_row_do_not_query_per_row(make, new_client, count_queries, endpoint):
-    """Autosave re-renders the plan's readiness, so it reads the whole plan: in a fixed number of queries."""
+    """Saving and checking read one row, however long the plan (the panels are fetched apart)."""
     counts = []
     for rows in (FEW, MANY):
         editor, (plan,) = _organisation_with_plan(make, rows)
@@ -74,6 +75,47 @@ def test_saving_and_checking_a_row_do_not_query_per_row(make, new_client, count_
         client.sign_in(editor.email)
         url = f"/plans/{plan.id}/rows/{row.id}" + ("/check" if endpoint == "check" else "")
         n, _ = count_queries(lambda client=client, url=url, form=form: client.post(url, form, htmx=True))
+        counts.append(n)
+    assert counts[0] == counts[1], f"{FEW} rows: {counts[0]} queries, {MANY} rows: {counts[1]}"
+
+
+def test_the_statements_of_an_autosave_and_a_live_check(make, new_client, monkeypatch):
+    """Every keystroke-driven request, statement by statement: the user, the row, and for a real
+    change the lock, the row, the plan's version and the audit event (milestones left alone)."""
+    editor, (plan,) = _organisation_with_plan(make, FEW)
+    row = PlanRow.select().where(PlanRow.plan == plan.id).order_by(PlanRow.id).first()
+    values = good_row()
+    form = {"version": row.version, "current_position": values.current_position, "actions": values.actions,
+            "milestones-0-description": values.milestones[0].description,
+            "milestones-0-date": values.milestones[0].date, "completion_date": values.completion_date,
+            "owner": values.owner, "covid_impact": values.covid_impact, "autosave": "1"}
+    client = new_client()
+    client.sign_in(editor.email)
+    real, sent = db.obj.execute_sql, []
+    monkeypatch.setattr(db.obj, "execute_sql", lambda sql, *a, **k: sent.append(sql.split()[0]) or real(sql, *a, **k))
+
+    def statements(url, data):
+        sent.clear()
+        assert client.post(url, data, htmx=True).status_code == 200
+        return list(sent)
+
+    url = f"/plans/{plan.id}/rows/{row.id}"
+    assert statements(url + "/check", form) == ["SELECT", "SELECT"]  # the user; the row with its plan
+    assert statements(url, form) == ["SELECT", "SELECT", "SELECT"]  # ... and its milestones: unchanged
+    changed = {**form, "actions": values.actions + " Report progress to the board."}
+    assert [s for s in statements(url, changed) if s not in ("BEGIN", "COMMIT")] == [
+        "SELECT", "SELECT", "SELECT", "SELECT", "UPDATE", "UPDATE", "INSERT"]
+    assert PlanRow.get_by_id(row.id).version == row.version + 1
+
+
+def test_the_status_panels_do_not_query_per_row(make, new_client, count_queries):
+    counts = []
+    for rows in (FEW, MANY):
+        editor, (plan,) = _organisation_with_plan(make, rows)
+        client = new_client()
+        client.sign_in(editor.email)
+        n, _ = count_queries(lambda client=client, plan=plan: client.get(
+            f"/plans/{plan.id}/status-panels", headers={"HX-Request": "true"}, check=False))
         counts.append(n)
     assert counts[0] == counts[1], f"{FEW} rows: {counts[0]} queries, {MANY} rows: {counts[1]}"
 

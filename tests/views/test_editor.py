@@ -147,6 +147,8 @@ def test_status_panels_show_the_saved_plan(client, make):
     assert html.count('hx-swap-oob="true"') == 3  # progress, readiness and sign-off, in place
     assert 'id="readiness"' in html and 'id="plan-progress"' in html and 'id="plan-sign_off"' in html
     assert "1.1.4" in html and "Enter the action owner" in html
+    # Opened as a page (a bookmark, no JavaScript): the panels are on the editor.
+    assert client.get(f"/plans/{plan.id}/status-panels", check=False).headers["Location"].endswith(f"/plans/{plan.id}")
 
 
 def test_adding_and_removing_milestones(client, make):
