@@ -36,8 +36,9 @@ test-sqlite: $(VENV)/.installed ## The whole suite on an SQLite file
 test-postgres: $(VENV)/.installed ## The suite on a throwaway PostgreSQL server on 127.0.0.1
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider -m "not browser"
 
-lint: $(VENV)/.installed ## ruff check (the formatter is not yet applied to the whole tree)
+lint: $(VENV)/.installed ## ruff check, and the code formatted as ruff format would
 	$(VENV)/bin/ruff check dspt_portal tests bench
+	$(VENV)/bin/ruff format --check dspt_portal tests bench
 
 format: $(VENV)/.installed ## Format the code with ruff
 	$(VENV)/bin/ruff format dspt_portal tests bench

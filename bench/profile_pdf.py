@@ -43,7 +43,9 @@ TEMPLATES, STATIC = ROOT / "templates", ROOT / "static"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--draft", action="store_true", help="render as a draft (banner, header)")
     parser.add_argument("--progress", action="store_true", help="rows with progress (eighth column)")
@@ -71,7 +73,10 @@ def main() -> None:
             )
             if not args.no_sign:
                 data = sign_pdf(
-                    data, signer, reference=plan["reference"], version=plan["version"],
+                    data,
+                    signer,
+                    reference=plan["reference"],
+                    version=plan["version"],
                     content_hash=plan["content_hash"],
                 )
             return data
@@ -90,9 +95,12 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
                 cpu.append(time.process_time() - start_cpu)
             # CPU time is steadier than wall time on a shared machine.
-            print("runs (ms):", ", ".join(f"{t * 1000:.0f}" for t in times),
-                  f"median {statistics.median(times) * 1000:.0f} ms;",
-                  f"CPU median {statistics.median(cpu) * 1000:.0f} ms")
+            print(
+                "runs (ms):",
+                ", ".join(f"{t * 1000:.0f}" for t in times),
+                f"median {statistics.median(times) * 1000:.0f} ms;",
+                f"CPU median {statistics.median(cpu) * 1000:.0f} ms",
+            )
             return
 
         profiler = cProfile.Profile()
@@ -115,20 +123,32 @@ def phases(snapshot, args, signer, data) -> None:
     def timed(name, func, *args, **kwargs):
         start, start_cpu = time.perf_counter(), time.process_time()
         value = func(*args, **kwargs)
-        results.setdefault(name, []).append(
-            (time.perf_counter() - start, time.process_time() - start_cpu))
+        results.setdefault(name, []).append((time.perf_counter() - start, time.process_time() - start_cpu))
         return value
 
     plan = snapshot["plan"]
     for _ in range(args.runs):
-        html = timed("jinja html", pdf_module.render_plan_html, snapshot, draft=args.draft,
-                     templates_dir=TEMPLATES)
+        html = timed(
+            "jinja html", pdf_module.render_plan_html, snapshot, draft=args.draft, templates_dir=TEMPLATES
+        )
         with pdf_module._gc_paused():  # as render_plan_pdf does
-            document = timed("parse+style+layout", pdf_module.layout_plan_html, html,
-                             templates_dir=TEMPLATES, static_dir=STATIC)
+            document = timed(
+                "parse+style+layout",
+                pdf_module.layout_plan_html,
+                html,
+                templates_dir=TEMPLATES,
+                static_dir=STATIC,
+            )
             pdf = timed("draw+write pdf", pdf_module.write_plan_pdf, document, plan)
-        timed("sign", sign_pdf, pdf, signer, reference=plan["reference"],
-              version=plan["version"], content_hash=plan["content_hash"])
+        timed(
+            "sign",
+            sign_pdf,
+            pdf,
+            signer,
+            reference=plan["reference"],
+            version=plan["version"],
+            content_hash=plan["content_hash"],
+        )
     print(f"{len(document.pages)} pages")
     for name, values in results.items():
         wall = statistics.median(v[0] for v in values)

@@ -642,7 +642,12 @@ def measure(portal: Server, hello: Server, data: seed.BenchData, args) -> list[M
         ("editor page, 50 rows", sessions["editor-50"], f"/plans/{plan50}", 60),
         ("editor page, 200 rows", sessions["editor-200"], f"/plans/{data.plan_ids['editor-200']}", 200),
         # Fetched by the editor once typing pauses after an autosave (readiness, sign-off, progress).
-        ("status panels after autosave, 50 rows", sessions["editor-50"], f"/plans/{plan50}/status-panels", 60),
+        (
+            "status panels after autosave, 50 rows",
+            sessions["editor-50"],
+            f"/plans/{plan50}/status-panels",
+            60,
+        ),
         (
             "status panels after autosave, 200 rows",
             sessions["editor-200"],

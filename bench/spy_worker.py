@@ -29,7 +29,9 @@ PY_SPY = Path(sys.executable).parent / "py-spy"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("endpoint", choices=["check", "save"])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--top", type=int, default=45)
@@ -48,14 +50,24 @@ def main() -> None:
         row = PlanRow.select().where(PlanRow.plan == user.organisation_id).order_by(PlanRow.id).first()
         plan_id, row_id, ref = row.plan_id, row.id, row.evidence_item.ref
     key, cert = run.OUT / "signing" / "signing-key.pem", run.OUT / "signing" / "signing-cert.pem"
-    env = {"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "spy", "PORTAL_TODAY": run.PORTAL_TODAY,
-           "SIGNING_KEY": str(key), "SIGNING_CERT": str(cert), "PORTAL_ENV": "development"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "SECRET_KEY": "spy",
+        "PORTAL_TODAY": run.PORTAL_TODAY,
+        "SIGNING_KEY": str(key),
+        "SIGNING_CERT": str(cert),
+        "PORTAL_ENV": "development",
+    }
     portal = run.start_server("portal", "wsgi:app", ROOT, env)
     try:
         session = run.Session(portal.port).sign_in(user.email, seed.PASSWORD)
         status, body = session.request("GET", f"/plans/{plan_id}")
-        version = int(run.re.search(rf'id="row-{ref.replace(".", "-")}-version" value="(\d+)"', body.decode()).group(1))
-        form = run.row_form(seed.row_values(ref), version, csrf=session.csrf, autosave=args.endpoint == "save")
+        version = int(
+            run.re.search(rf'id="row-{ref.replace(".", "-")}-version" value="(\d+)"', body.decode()).group(1)
+        )
+        form = run.row_form(
+            seed.row_values(ref), version, csrf=session.csrf, autosave=args.endpoint == "save"
+        )
         path = f"/plans/{plan_id}/rows/{row_id}" + ("/check" if args.endpoint == "check" else "")
         for _ in range(20):
             session.request("POST", path, form, {"HX-Request": "true", "X-CSRFToken": session.csrf})
@@ -64,11 +76,30 @@ def main() -> None:
         for pid in portal.workers():
             out = run.OUT / f"spy-{pid}.txt"
             outs.append(out)
-            spies.append(subprocess.Popen(
-                [str(PY_SPY), "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "500",
-                 "--format", "raw", "--nonblocking", "-o", str(out)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        result = run.wrk(portal, path, run.post_script(session, form, {"HX-Request": "true"}), seconds=args.seconds)
+            spies.append(
+                subprocess.Popen(
+                    [
+                        str(PY_SPY),
+                        "record",
+                        "--pid",
+                        str(pid),
+                        "--duration",
+                        str(args.seconds),
+                        "--rate",
+                        "500",
+                        "--format",
+                        "raw",
+                        "--nonblocking",
+                        "-o",
+                        str(out),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        result = run.wrk(
+            portal, path, run.post_script(session, form, {"HX-Request": "true"}), seconds=args.seconds
+        )
         for spy in spies:
             spy.wait()
         print(f"{result.rps:.0f} req/s, {result.cpu_ms:.2f} ms CPU/request, non-2xx {result.bad_status}")

@@ -31,9 +31,14 @@ from dspt_portal import create_app  # noqa: E402
 
 
 def caller(app, method, path, body=b"", headers=None):
-    base = EnvironBuilder(path=path, method=method, headers=headers or {}, data=body,
-                          environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                          content_type="application/x-www-form-urlencoded" if body else None).get_environ()
+    base = EnvironBuilder(
+        path=path,
+        method=method,
+        headers=headers or {},
+        data=body,
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        content_type="application/x-www-form-urlencoded" if body else None,
+    ).get_environ()
     status = []
 
     def start_response(s, h, exc_info=None):
@@ -84,40 +89,64 @@ def measure(one, runs, rounds=5):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "profile.db"))
     parser.add_argument("--save", action="store_true", help="an unchanged autosave instead")
-    parser.add_argument("--save-changed", action="store_true",
-                        help="autosaves that change the actions text each time (every one writes)")
+    parser.add_argument(
+        "--save-changed",
+        action="store_true",
+        help="autosaves that change the actions text each time (every one writes)",
+    )
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
     args = parser.parse_args()
-    app = create_app({"DATABASE_URL": f"sqlite:///{args.db}", "SECRET_KEY": "wsgi-call",
-                      "PORTAL_TODAY": seed.TODAY.isoformat()})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{args.db}",
+            "SECRET_KEY": "wsgi-call",
+            "PORTAL_TODAY": seed.TODAY.isoformat(),
+        }
+    )
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    client.post("/sign-in", data={"csrf_token": token, "email": "editor3@example.org", "password": seed.PASSWORD})
+    client.post(
+        "/sign-in", data={"csrf_token": token, "email": "editor3@example.org", "password": seed.PASSWORD}
+    )
     body = client.get("/plans/3").get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', body).group(1)
     row_id, ref = re.search(r'action="/plans/3/rows/(\d+)"[^>]*>.*?<h4[^>]*>([\d.]+) ', body, re.S).groups()
     version = re.search(rf'id="row-{ref.replace(".", "-")}-version" value="(\d+)"', body).group(1)
     cookie = client.get_cookie("session").value
     values = seed.row_values(ref)
-    form = [("csrf_token", token), ("version", version), ("current_position", values["current_position"]),
-            ("actions", values["actions"])]
+    form = [
+        ("csrf_token", token),
+        ("version", version),
+        ("current_position", values["current_position"]),
+        ("actions", values["actions"]),
+    ]
     for i, (description, text, _) in enumerate(values["milestones"]):
         form += [(f"milestones-{i}-description", description), (f"milestones-{i}-date", text)]
-    form += [("completion_date", values["completion_date_text"]), ("owner", values["owner"]),
-             ("covid_impact", values["covid_impact"]), ("covid_note", values["covid_note"]),
-             ("exceptional_circumstances", "")]
+    form += [
+        ("completion_date", values["completion_date_text"]),
+        ("owner", values["owner"]),
+        ("covid_impact", values["covid_impact"]),
+        ("covid_note", values["covid_note"]),
+        ("exceptional_circumstances", ""),
+    ]
     saving = args.save or args.save_changed
     if saving:
         form.append(("autosave", "1"))
     path = f"/plans/3/rows/{row_id}" + ("" if saving else "/check")
-    headers = {"Cookie": f"session={cookie}", "HX-Request": "true", "User-Agent": client.environ_base.get("HTTP_USER_AGENT", "")}
+    headers = {
+        "Cookie": f"session={cookie}",
+        "HX-Request": "true",
+        "User-Agent": client.environ_base.get("HTTP_USER_AGENT", ""),
+    }
     one = caller(app, "POST", path, urllib.parse.urlencode(form).encode(), headers)
     if args.save_changed:
         one = changing_saves(app, path, form, headers)

@@ -26,8 +26,18 @@ def _check_role_links(role: str, organisation_id, region_id):
         raise AccountError("Choose the region this reviewer covers", "region")
 
 
-def save_user(actor, *, user: User | None = None, email: str, full_name: str, role: str,
-              organisation_id=None, region_id=None, active: bool = True, password: str | None = None) -> User:
+def save_user(
+    actor,
+    *,
+    user: User | None = None,
+    email: str,
+    full_name: str,
+    role: str,
+    organisation_id=None,
+    region_id=None,
+    active: bool = True,
+    password: str | None = None,
+) -> User:
     """Create (with a password) or update a user; organisation roles belong to exactly one organisation."""
     email = email.strip().lower()
     _check_role_links(role, organisation_id, region_id)
@@ -45,19 +55,35 @@ def save_user(actor, *, user: User | None = None, email: str, full_name: str, ro
         with db.atomic():
             if user is None:
                 user = User.create(
-                    email=email, full_name=full_name, role=role, organisation=organisation_id,
-                    region=region_id, active=active, password_hash=passwords.hash_password(password),
+                    email=email,
+                    full_name=full_name,
+                    role=role,
+                    organisation=organisation_id,
+                    region=region_id,
+                    active=active,
+                    password_hash=passwords.hash_password(password),
                 )
-                audit.record(actor, "user_created", f"Created user {email} ({roles.LABELS[role]})",
-                             organisation=organisation_id, after=_user_dict(user))
+                audit.record(
+                    actor,
+                    "user_created",
+                    f"Created user {email} ({roles.LABELS[role]})",
+                    organisation=organisation_id,
+                    after=_user_dict(user),
+                )
             else:
                 if not active and user.active:
                     user.session_epoch += 1  # deactivating ends their sessions at once
                 user.email, user.full_name, user.role = email, full_name, role
                 user.organisation, user.region, user.active = organisation_id, region_id, active
                 user.save()
-                audit.record(actor, "user_updated", f"Updated user {email}",
-                             organisation=organisation_id, before=before, after=_user_dict(user))
+                audit.record(
+                    actor,
+                    "user_updated",
+                    f"Updated user {email}",
+                    organisation=organisation_id,
+                    before=before,
+                    after=_user_dict(user),
+                )
     except IntegrityError as exc:  # a concurrent insert of the same e-mail
         raise AccountError("A user with this email address already exists", "email") from exc
     return user
@@ -74,8 +100,16 @@ def reset_password(actor, user: User, password: str) -> None:
         audit.record(actor, "password_reset", f"Reset the password of {user.email}")
 
 
-def save_organisation(actor, *, organisation: Organisation | None = None, ods_code: str, name: str,
-                      org_type: str, region_id=None, active: bool = True) -> Organisation:
+def save_organisation(
+    actor,
+    *,
+    organisation: Organisation | None = None,
+    ods_code: str,
+    name: str,
+    org_type: str,
+    region_id=None,
+    active: bool = True,
+) -> Organisation:
     try:
         ods_code = normalise_ods_code(ods_code)
     except ValueError as exc:
@@ -88,21 +122,34 @@ def save_organisation(actor, *, organisation: Organisation | None = None, ods_co
     region = Region.get_or_none(Region.id == region_id) if region_id else None
     with db.atomic():
         if organisation is None:
-            organisation = Organisation.create(ods_code=ods_code, name=name, org_type=org_type,
-                                               region=region, active=active)
-            audit.record(actor, "organisation_created", f"Created organisation {name} ({ods_code})",
-                         organisation=organisation)
+            organisation = Organisation.create(
+                ods_code=ods_code, name=name, org_type=org_type, region=region, active=active
+            )
+            audit.record(
+                actor,
+                "organisation_created",
+                f"Created organisation {name} ({ods_code})",
+                organisation=organisation,
+            )
         else:
             organisation.ods_code, organisation.name, organisation.org_type = ods_code, name, org_type
             organisation.region, organisation.active = region, active
             organisation.save()
-            audit.record(actor, "organisation_updated", f"Updated organisation {name} ({ods_code})",
-                         organisation=organisation)
+            audit.record(
+                actor,
+                "organisation_updated",
+                f"Updated organisation {name} ({ods_code})",
+                organisation=organisation,
+            )
     return organisation
 
 
 def _user_dict(user: User) -> dict:
     return {
-        "email": user.email, "full_name": user.full_name, "role": user.role,
-        "organisation": user.organisation_id, "region": user.region_id, "active": user.active,
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role,
+        "organisation": user.organisation_id,
+        "region": user.region_id,
+        "active": user.active,
     }

@@ -4,10 +4,18 @@ from .models import AuditEvent, utcnow
 from .prepared import Prepared, param
 
 # Compiled once: every autosave that changes a row records an event.
-_insert = Prepared(lambda _: AuditEvent.insert(
-    actor=param(0), action=param(1), summary=param(2), plan=param(3), organisation=param(4),
-    before=param(5), after=param(6), created_at=param(7),
-))
+_insert = Prepared(
+    lambda _: AuditEvent.insert(
+        actor=param(0),
+        action=param(1),
+        summary=param(2),
+        plan=param(3),
+        organisation=param(4),
+        before=param(5),
+        after=param(6),
+        created_at=param(7),
+    )
+)
 
 
 def record(actor, action: str, summary: str, *, plan=None, organisation=None, before=None, after=None):

@@ -73,7 +73,9 @@ def verify_pdf(path: Path):
 @click.password_option(help="Prompted for when not given")
 def create_user(email, full_name, role, ods_code, region_name, password):
     """Create a user account."""
-    organisation = Organisation.get_or_none(Organisation.ods_code == (ods_code or "").upper()) if ods_code else None
+    organisation = (
+        Organisation.get_or_none(Organisation.ods_code == (ods_code or "").upper()) if ods_code else None
+    )
     if ods_code and organisation is None:
         raise click.ClickException(f"No organisation has ODS code {ods_code.upper()}")
     region = Region.get_or_none(Region.name == region_name) if region_name else None
@@ -82,9 +84,13 @@ def create_user(email, full_name, role, ods_code, region_name, password):
         raise click.ClickException(f"No region is called {region_name!r}. Regions: {names}")
     try:
         user = accounts.save_user(
-            None, email=email, full_name=full_name, role=role,
+            None,
+            email=email,
+            full_name=full_name,
+            role=role,
             organisation_id=organisation.id if organisation else None,
-            region_id=region.id if region else None, password=password,
+            region_id=region.id if region else None,
+            password=password,
         )
     except accounts.AccountError as exc:
         raise click.ClickException(exc.message) from exc

@@ -22,8 +22,7 @@ def from_environment(instance_path: Path, secret_key: str | None = None) -> dict
     production = env == "production"
     config = {
         "ENV_NAME": env,
-        "DATABASE_URL": os.environ.get("DATABASE_URL")
-        or f"sqlite:///{instance_path / 'portal.db'}",
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.db'}",
         "SECRET_KEY": secret_key or os.environ.get("SECRET_KEY"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "PORTAL_TODAY": os.environ.get("PORTAL_TODAY") or None,

@@ -35,7 +35,12 @@ def make_database(url: str):
         # a database that must survive that should not be SQLite anyway (use PostgreSQL).
         return connect(
             url.replace("sqlite:///", "sqlite+pool:///", 1),
-            pragmas={"journal_mode": "wal", "synchronous": "normal", "foreign_keys": 1, "busy_timeout": 10000},
+            pragmas={
+                "journal_mode": "wal",
+                "synchronous": "normal",
+                "foreign_keys": 1,
+                "busy_timeout": 10000,
+            },
             lock_type="IMMEDIATE",
             check_same_thread=False,  # a pooled connection moves between threads, one at a time
             **POOL,

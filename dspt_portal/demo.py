@@ -50,7 +50,10 @@ def seed(password: str, *, with_plans: bool = True) -> int:
             continue
         password_hash = password_hash or passwords.hash_password(password)
         User.create(
-            email=email, full_name=full_name, role=role, password_hash=password_hash,
+            email=email,
+            full_name=full_name,
+            role=role,
+            password_hash=password_hash,
             organisation=orgs.get(link) if role in roles.ORGANISATION_ROLES else None,
             region=regions.get(link) if role == roles.REGIONAL_REVIEWER else None,
         )

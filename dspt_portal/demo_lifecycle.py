@@ -19,26 +19,40 @@ ROWS = {
     "1.1.4": RowInput(
         current_position="The information asset register misses three systems introduced in 2022.",
         actions="Review the register with every information asset owner, add the missing systems and "
-                "map their data flows.",
+        "map their data flows.",
         milestones=[MilestoneInput("Asset owners confirm their entries", "30/09/2023")],
-        completion_date="31/12/2023", owner="Information Governance Manager", covid_impact="no"),
+        completion_date="31/12/2023",
+        owner="Information Governance Manager",
+        covid_impact="no",
+    ),
     "3.2.1": RowInput(
         current_position="81% of staff completed data security awareness training in the year.",
         actions="Send monthly reminders through line managers and add training to the induction "
-                "checklist so that 95% of staff complete it.",
+        "checklist so that 95% of staff complete it.",
         milestones=[MilestoneInput("Training added to the induction checklist", "31/08/2023")],
-        completion_date="31/03/2024", owner="Head of Workforce Development", covid_impact="no"),
+        completion_date="31/03/2024",
+        owner="Head of Workforce Development",
+        covid_impact="no",
+    ),
 }
 
 
 def _people(org: Organisation, password_hash: str) -> tuple[User, User]:
     """The organisation's demo editor and signatory (demo.ACCOUNTS has them for some organisations)."""
     found = []
-    for role, prefix, name in ((roles.ORG_EDITOR, "editor", "Demo editor"), (roles.ORG_SIGNATORY, "siro", "Demo SIRO")):
+    for role, prefix, name in (
+        (roles.ORG_EDITOR, "editor", "Demo editor"),
+        (roles.ORG_SIGNATORY, "siro", "Demo SIRO"),
+    ):
         user = User.select().where((User.organisation == org.id) & (User.role == role)).first()
         if user is None:
-            user = User.create(email=f"{prefix}.{org.ods_code.lower()}@example.org", role=role,
-                               full_name=f"{name}, {org.name}", password_hash=password_hash, organisation=org)
+            user = User.create(
+                email=f"{prefix}.{org.ods_code.lower()}@example.org",
+                role=role,
+                full_name=f"{name}, {org.name}",
+                password_hash=password_hash,
+                organisation=org,
+            )
         found.append(user)
     return found[0], found[1]
 
@@ -52,8 +66,15 @@ def _on_day(plan: Plan, day: dt.date) -> None:
 
 
 def _submit(editor, siro, plan: Plan, day: dt.date) -> Plan:
-    plan_verbs.record_sign_off(siro, plan, name=siro.full_name, role="SIRO", board="Audit Committee",
-                               meeting_date=day, minute_reference=f"AC/{day:%y}/{plan.id:03d}")
+    plan_verbs.record_sign_off(
+        siro,
+        plan,
+        name=siro.full_name,
+        role="SIRO",
+        board="Audit Committee",
+        meeting_date=day,
+        minute_reference=f"AC/{day:%y}/{plan.id:03d}",
+    )
     submission = plan_verbs.submit(editor, Plan.get_by_id(plan.id), day)
     _on_day(plan, day)
     notifications.plan_submitted(Plan.get_by_id(plan.id), submission)
@@ -61,18 +82,25 @@ def _submit(editor, siro, plan: Plan, day: dt.date) -> Plan:
 
 
 def _start(editor, siro, org, year, day) -> Plan:
-    items = {i.ref: i for i in EvidenceItem.select().where(
-        (EvidenceItem.toolkit_year == year.id) & EvidenceItem.ref.in_(list(ROWS)))}
+    items = {
+        i.ref: i
+        for i in EvidenceItem.select().where(
+            (EvidenceItem.toolkit_year == year.id) & EvidenceItem.ref.in_(list(ROWS))
+        )
+    }
     plan = plan_verbs.start_plan(editor, org, year, [(items[ref], False) for ref in ROWS], day)
     for row in plan_verbs.load_rows(plan):
-        plan_verbs.save_row(editor, plan, row, plan_verbs.RowEdit(ROWS[row.evidence_item.ref], False, row.version),
-                            day)
+        plan_verbs.save_row(
+            editor, plan, row, plan_verbs.RowEdit(ROWS[row.evidence_item.ref], False, row.version), day
+        )
     return _submit(editor, siro, plan, day)
 
 
 def _complete_rows(editor, plan, day):
     for row in plan_verbs.load_rows(plan):
-        reviews.save_progress(editor, plan, row, "complete", day, "Done and evidenced in the toolkit", today=day)
+        reviews.save_progress(
+            editor, plan, row, "complete", day, "Done and evidenced in the toolkit", today=day
+        )
 
 
 def seed_lifecycle(password: str = "demo-password-1") -> int:  # noqa: S107 - the documented demo password
@@ -102,16 +130,28 @@ def _submitted(plan, editor, siro, reviewer):
 
 
 def _changes_requested(plan, editor, siro, reviewer):
-    reviews.decide(reviewer, plan, "request_changes", call_with_rsl=True, today=D(2023, 7, 10),
-                   reason="3.2.1: say how you will reach the staff who have not trained, and by when.")
+    reviews.decide(
+        reviewer,
+        plan,
+        "request_changes",
+        call_with_rsl=True,
+        today=D(2023, 7, 10),
+        reason="3.2.1: say how you will reach the staff who have not trained, and by when.",
+    )
 
 
 def _resubmitted(plan, editor, siro, reviewer):
     _changes_requested(plan, editor, siro, reviewer)
     plan = Plan.get_by_id(plan.id)
     row = next(r for r in plan_verbs.load_rows(plan) if r.evidence_item.ref == "3.2.1")
-    values = RowInput(**{**ROWS["3.2.1"].__dict__, "actions": ROWS["3.2.1"].actions.replace(
-        "Send monthly reminders", "Send weekly reminders to the 190 untrained staff")})
+    values = RowInput(
+        **{
+            **ROWS["3.2.1"].__dict__,
+            "actions": ROWS["3.2.1"].actions.replace(
+                "Send monthly reminders", "Send weekly reminders to the 190 untrained staff"
+            ),
+        }
+    )
     plan_verbs.save_row(editor, plan, row, plan_verbs.RowEdit(values, False, row.version), D(2023, 7, 12))
     _submit(editor, siro, Plan.get_by_id(plan.id), D(2023, 7, 12))
 
@@ -130,8 +170,14 @@ def _agreed_no_update(plan, editor, siro, reviewer):
 
 def _accepted_by_exception(plan, editor, siro, reviewer):
     team = User.get(User.email == "dspt.team@example.org")
-    reviews.decide(team, plan, "accept_by_exception", accepted_by="Chris Lee, DSPT SRO", today=D(2023, 7, 11),
-                   reason="New ICB board in place from September: plan accepted on the SRO's judgement.")
+    reviews.decide(
+        team,
+        plan,
+        "accept_by_exception",
+        accepted_by="Chris Lee, DSPT SRO",
+        today=D(2023, 7, 11),
+        reason="New ICB board in place from September: plan accepted on the SRO's judgement.",
+    )
 
 
 def _completion_submitted(plan, editor, siro, reviewer):
@@ -146,14 +192,14 @@ def _completed(plan, editor, siro, reviewer):
 
 
 STORIES = [
-    ("R9A", _submitted),               # London trust: in the RSL's queue
-    ("R9G", _changes_requested),       # London trust: back with the organisation, call with the RSL
-    ("R9J", _resubmitted),             # North West trust: resubmitted, the review shows the diff
-    ("R9B", _agreed_with_update),      # East of England FT: agreed, one progress update to acknowledge
-    ("R9F", _agreed_no_update),        # North East and Yorkshire trust: no update (overdue from 1 October)
-    ("Q9H", _accepted_by_exception),   # South East ICB: agreed by exception
-    ("0DX", _completion_submitted),    # Midlands CSU: completed plan waiting for confirmation
-    ("Q9C", _completed),               # South West ICB: Standards Met
-    ("X27", _submitted),               # Local Authority: national queue only
-    ("T9E", _submitted),               # Arm's Length Body: national queue only
+    ("R9A", _submitted),  # London trust: in the RSL's queue
+    ("R9G", _changes_requested),  # London trust: back with the organisation, call with the RSL
+    ("R9J", _resubmitted),  # North West trust: resubmitted, the review shows the diff
+    ("R9B", _agreed_with_update),  # East of England FT: agreed, one progress update to acknowledge
+    ("R9F", _agreed_no_update),  # North East and Yorkshire trust: no update (overdue from 1 October)
+    ("Q9H", _accepted_by_exception),  # South East ICB: agreed by exception
+    ("0DX", _completion_submitted),  # Midlands CSU: completed plan waiting for confirmation
+    ("Q9C", _completed),  # South West ICB: Standards Met
+    ("X27", _submitted),  # Local Authority: national queue only
+    ("T9E", _submitted),  # Arm's Length Body: national queue only
 ]

@@ -27,7 +27,9 @@ def _signer():
             key, cert = signing.ensure_dev_signing_material(Path(current_app.instance_path))
         passphrase = config.get("SIGNING_KEY_PASSPHRASE")
         signer = signing.PortalSigner.load(
-            key, cert, chain_paths=[Path(p) for p in config.get("SIGNING_CHAIN", [])],
+            key,
+            cert,
+            chain_paths=[Path(p) for p in config.get("SIGNING_CHAIN", [])],
             passphrase=passphrase.encode() if passphrase else None,
         )
         current_app.extensions["portal_signer"] = signer
@@ -44,11 +46,17 @@ def render_signed_pdf(snapshot: dict, *, draft: bool) -> bytes:
     # Imported here: WeasyPrint takes half a second to import and most requests never need it.
     from .exports import pdf, signing
 
-    data = pdf.render_plan_pdf(snapshot, draft=draft, templates_dir=ROOT / "templates",
-                               static_dir=ROOT / "static")
+    data = pdf.render_plan_pdf(
+        snapshot, draft=draft, templates_dir=ROOT / "templates", static_dir=ROOT / "static"
+    )
     plan = snapshot["plan"]
-    return signing.sign_pdf(data, _signer(), reference=plan["reference"], version=plan["version"],
-                            content_hash=plan["content_hash"])
+    return signing.sign_pdf(
+        data,
+        _signer(),
+        reference=plan["reference"],
+        version=plan["version"],
+        content_hash=plan["content_hash"],
+    )
 
 
 def release_memory() -> None:
@@ -75,7 +83,8 @@ def submission_pdf(submission: Submission) -> bytes:
         with db.atomic():
             # Only the first writer stores it, so concurrent first downloads agree on one file.
             Submission.update(pdf=data).where(
-                (Submission.id == submission.id) & Submission.pdf.is_null()).execute()
+                (Submission.id == submission.id) & Submission.pdf.is_null()
+            ).execute()
         submission = Submission.get_by_id(submission.id)
     return bytes(submission.pdf)
 
@@ -133,11 +142,15 @@ def verify(data: bytes) -> Verification:
             plan_id = None
         plan = Plan.get_or_none(Plan.id == plan_id) if plan_id else None
         if plan is not None:
-            submission = (plan.submissions.where(Submission.content_hash == result.content_hash,
-                                                 Submission.plan_version == (result.version or -1))
-                          .order_by(Submission.number.desc()).first())
-    return Verification(result=result, plan=plan, submission=submission,
-                        matches=submission is not None)
+            submission = (
+                plan.submissions.where(
+                    Submission.content_hash == result.content_hash,
+                    Submission.plan_version == (result.version or -1),
+                )
+                .order_by(Submission.number.desc())
+                .first()
+            )
+    return Verification(result=result, plan=plan, submission=submission, matches=submission is not None)
 
 
 def timestamp() -> str:

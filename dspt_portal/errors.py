@@ -11,23 +11,35 @@ from .extensions import login_manager
 log = logging.getLogger(__name__)
 
 PAGES = {
-    400: ("Sorry, there is a problem with your request",
-          "Go back, check what you entered and try again. If you were filling in a form, "
-          "reload the page first: your session may have expired."),
-    403: ("You do not have permission to see this page",
-          "If you think you should, ask your organisation's administrator or the NHS England DSPT team."),
-    404: ("Page not found",
-          "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
+    400: (
+        "Sorry, there is a problem with your request",
+        "Go back, check what you entered and try again. If you were filling in a form, "
+        "reload the page first: your session may have expired.",
+    ),
+    403: (
+        "You do not have permission to see this page",
+        "If you think you should, ask your organisation's administrator or the NHS England DSPT team.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+    ),
     405: ("Sorry, there is a problem with your request", "Go back and try again."),
-    409: ("This plan cannot be changed now",
-          "It is with NHS England for review, or already agreed. Go back to the plan to see its status."),
+    409: (
+        "This plan cannot be changed now",
+        "It is with NHS England for review, or already agreed. Go back to the plan to see its status.",
+    ),
     413: ("The file is too large", "Files must be 5 MB or smaller. Go back and choose a smaller file."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
-    500: ("Sorry, there is a problem with the service",
-          "Try again later. Nothing you saved before this error has been lost."),
-    503: ("Sorry, the service is unavailable",
-          "The database cannot be reached at the moment. Try again in a few minutes: "
-          "your last saved changes are safe."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. Nothing you saved before this error has been lost.",
+    ),
+    503: (
+        "Sorry, the service is unavailable",
+        "The database cannot be reached at the moment. Try again in a few minutes: "
+        "your last saved changes are safe.",
+    ),
 }
 
 

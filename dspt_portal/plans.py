@@ -37,7 +37,14 @@ from .models import (
 )
 from .prepared import Prepared, mark, param
 
-TEXT_FIELDS = ("current_position", "actions", "owner", "covid_impact", "covid_note", "exceptional_circumstances")
+TEXT_FIELDS = (
+    "current_position",
+    "actions",
+    "owner",
+    "covid_impact",
+    "covid_note",
+    "exceptional_circumstances",
+)
 FIELD_LABELS = {
     "current_position": "current position",
     "actions": "actions required",
@@ -69,11 +76,7 @@ def year_rules(year: ToolkitYear) -> YearRules:
 
 def load_rows(plan: Plan) -> list[PlanRow]:
     """Rows with their evidence items and milestones in three queries, sorted like the catalogue."""
-    rows = (
-        PlanRow.select(PlanRow, EvidenceItem)
-        .join(EvidenceItem)
-        .where(PlanRow.plan == plan.id)
-    )
+    rows = PlanRow.select(PlanRow, EvidenceItem).join(EvidenceItem).where(PlanRow.plan == plan.id)
     milestones = Milestone.select().order_by(Milestone.position)
     rows = prefetch(rows, milestones)
     return sorted(rows, key=lambda r: ref_sort_key(r.evidence_item.ref))
@@ -175,7 +178,8 @@ def snapshot(plan: Plan, rows: list[PlanRow] | None = None) -> dict:
             "type": org.org_type,
             "region": org.region.name if org.region_id else None,
         },
-        "sign_off": signed and {
+        "sign_off": signed
+        and {
             "name": signed.name,
             "role": signed.role,
             "board": signed.board,
@@ -192,7 +196,9 @@ def snapshot(plan: Plan, rows: list[PlanRow] | None = None) -> dict:
 
 def ensure_editable(plan: Plan) -> None:
     if not workflow.editable_by_organisation(plan.state):
-        raise NotEditable("This plan has been submitted and cannot be changed until NHS England asks for changes")
+        raise NotEditable(
+            "This plan has been submitted and cannot be changed until NHS England asks for changes"
+        )
 
 
 def _plan_state_query(locking: bool):
@@ -211,16 +217,22 @@ def _lock_editable(plan: Plan) -> None:
     ensure_editable(plan)
 
 
-def start_plan(user, organisation, year: ToolkitYear, selection: list[tuple[EvidenceItem, bool]],
-               today: dt.date) -> Plan:
+def start_plan(
+    user, organisation, year: ToolkitYear, selection: list[tuple[EvidenceItem, bool]], today: dt.date
+) -> Plan:
     """Create a draft plan with one row per chosen evidence item (item, answered-partially)."""
     with db.atomic():
         plan = Plan.create(organisation=organisation, toolkit_year=year, created_by=user.id)
         for item, partial in selection:
             PlanRow.create(plan=plan, evidence_item=item, partial=partial, updated_by=user.id)
         _ensure_status(plan, today)
-        audit.record(user, "plan_started", f"Started the {year.label} plan with {len(selection)} evidence items",
-                     plan=plan, after={"refs": [i.ref for i, _ in selection]})
+        audit.record(
+            user,
+            "plan_started",
+            f"Started the {year.label} plan with {len(selection)} evidence items",
+            plan=plan,
+            after={"refs": [i.ref for i, _ in selection]},
+        )
     return plan
 
 
@@ -231,8 +243,13 @@ def add_rows(user, plan: Plan, selection: list[tuple[EvidenceItem, bool]]) -> No
         for item, partial in selection:
             PlanRow.create(plan=plan, evidence_item=item, partial=partial, updated_by=user.id)
         _bump(plan)
-        audit.record(user, "rows_added", "Added evidence items " + ", ".join(i.ref for i, _ in selection),
-                     plan=plan, after={"refs": [i.ref for i, _ in selection]})
+        audit.record(
+            user,
+            "rows_added",
+            "Added evidence items " + ", ".join(i.ref for i, _ in selection),
+            plan=plan,
+            after={"refs": [i.ref for i, _ in selection]},
+        )
 
 
 def remove_row(user, plan: Plan, row: PlanRow) -> None:
@@ -255,14 +272,24 @@ class RowEdit:
 
 
 # The statements of a row save, compiled once (autosave runs them on every change).
-_row_milestones = Prepared(lambda _: Milestone.select().where(Milestone.row == mark(0)).order_by(Milestone.position))
-_update_row = Prepared(lambda _: PlanRow.update(
-    **{name: param(i) for i, name in enumerate(TEXT_FIELDS)},
-    partial=param(6), completion_date_text=param(7), completion_date=param(8),
-    version=PlanRow.version + 1, updated_at=param(9), updated_by=param(10),
-).where((PlanRow.id == mark(11)) & (PlanRow.version == mark(12))))
+_row_milestones = Prepared(
+    lambda _: Milestone.select().where(Milestone.row == mark(0)).order_by(Milestone.position)
+)
+_update_row = Prepared(
+    lambda _: PlanRow.update(
+        **{name: param(i) for i, name in enumerate(TEXT_FIELDS)},
+        partial=param(6),
+        completion_date_text=param(7),
+        completion_date=param(8),
+        version=PlanRow.version + 1,
+        updated_at=param(9),
+        updated_by=param(10),
+    ).where((PlanRow.id == mark(11)) & (PlanRow.version == mark(12)))
+)
 _delete_milestones = Prepared(lambda _: Milestone.delete().where(Milestone.row == mark(0)))
-_bump_plan = Prepared(lambda _: Plan.update(version=Plan.version + 1, updated_at=param(0)).where(Plan.id == mark(1)))
+_bump_plan = Prepared(
+    lambda _: Plan.update(version=Plan.version + 1, updated_at=param(0)).where(Plan.id == mark(1))
+)
 
 
 def save_row(user, plan: Plan, row: PlanRow, edit: RowEdit, today: dt.date) -> RowCheck:
@@ -286,27 +313,51 @@ def save_row(user, plan: Plan, row: PlanRow, edit: RowEdit, today: dt.date) -> R
         _lock_editable(plan)
         # Optimistic lock: the update only matches if nobody saved since this editor loaded the row.
         updated = _update_row.execute(
-            None, *(after[name] for name in TEXT_FIELDS), edit.partial, after["completion_date_text"],
-            check.completion_date, utcnow(), user.id, row.id, edit.version,
+            None,
+            *(after[name] for name in TEXT_FIELDS),
+            edit.partial,
+            after["completion_date_text"],
+            check.completion_date,
+            utcnow(),
+            user.id,
+            row.id,
+            edit.version,
         )
         if not updated:
             raise StaleEdit(PlanRow.get_by_id(row.id))
         if after["milestones"] != before["milestones"]:
             _delete_milestones.execute(None, row.id)
             if kept:
-                Milestone.insert_many([
-                    {"row": row.id, "position": position, "description": m["description"],
-                     "date_text": m["date_text"], "date": m["date"] and dt.date.fromisoformat(m["date"])}
-                    for position, m in enumerate(after["milestones"])
-                ]).execute()
+                Milestone.insert_many(
+                    [
+                        {
+                            "row": row.id,
+                            "position": position,
+                            "description": m["description"],
+                            "date_text": m["date_text"],
+                            "date": m["date"] and dt.date.fromisoformat(m["date"]),
+                        }
+                        for position, m in enumerate(after["milestones"])
+                    ]
+                ).execute()
         changes = _describe_changes(before, after)
         if changes:
             _bump(plan)
             if before["completion_date"] != after["completion_date"]:
-                DateChange.create(row=row.id, old_date=before["completion_date"],
-                                  new_date=after["completion_date"], changed_by=user.id)
-            audit.record(user, "row_changed", "; ".join(f"{c} for {before['ref']}" for c in changes),
-                         plan=plan, before=before, after=after)
+                DateChange.create(
+                    row=row.id,
+                    old_date=before["completion_date"],
+                    new_date=after["completion_date"],
+                    changed_by=user.id,
+                )
+            audit.record(
+                user,
+                "row_changed",
+                "; ".join(f"{c} for {before['ref']}" for c in changes),
+                plan=plan,
+                before=before,
+                after=after,
+            )
     row.version = edit.version + 1
     return check
 
@@ -320,8 +371,11 @@ def _after(before: dict, edit: RowEdit, check: RowCheck, kept: list[MilestoneInp
         "completion_date_text": _fit(PlanRow.completion_date_text, edit.values.completion_date),
         "completion_date": _iso(check.completion_date),
         "milestones": [
-            {"date": _iso(_parsed(m.date)), "date_text": _fit(Milestone.date_text, m.date),
-             "description": m.description}
+            {
+                "date": _iso(_parsed(m.date)),
+                "date_text": _fit(Milestone.date_text, m.date),
+                "description": m.description,
+            }
             for m in kept
         ],
     }
@@ -353,10 +407,15 @@ def _describe_changes(before: dict, after: dict) -> list[str]:
     lines = []
     for field in ("completion_date", "owner", "covid_impact", "partial"):
         if before[field] != after[field]:
-            lines.append(f"Changed {FIELD_LABELS[field]} from {_show(field, before[field])} "
-                         f"to {_show(field, after[field])}")
-    if before["completion_date"] == after["completion_date"] and \
-            before["completion_date_text"] != after["completion_date_text"] and not after["completion_date"]:
+            lines.append(
+                f"Changed {FIELD_LABELS[field]} from {_show(field, before[field])} "
+                f"to {_show(field, after[field])}"
+            )
+    if (
+        before["completion_date"] == after["completion_date"]
+        and before["completion_date_text"] != after["completion_date_text"]
+        and not after["completion_date"]
+    ):
         lines.append(f"Changed {FIELD_LABELS['completion_date']}")
     for field in ("current_position", "actions", "covid_note", "exceptional_circumstances", "milestones"):
         if before[field] != after[field]:
@@ -376,11 +435,22 @@ def record_sign_off(user, plan: Plan, *, name, role, board, meeting_date, minute
         _lock_editable(plan)
         rows = load_rows(plan)  # read under the lock, so the hash is of what is really there
         sign_off = SignOff.create(
-            plan=plan, name=name, role=role, board=board, meeting_date=meeting_date,
-            minute_reference=minute_reference, content_hash=plan_hash(rows), signed_by=user.id,
+            plan=plan,
+            name=name,
+            role=role,
+            board=board,
+            meeting_date=meeting_date,
+            minute_reference=minute_reference,
+            content_hash=plan_hash(rows),
+            signed_by=user.id,
         )
-        audit.record(user, "signed_off", f"Recorded sign-off by {name} ({role}), {board}",
-                     plan=plan, after={"content_hash": sign_off.content_hash})
+        audit.record(
+            user,
+            "signed_off",
+            f"Recorded sign-off by {name} ({role}), {board}",
+            plan=plan,
+            after={"content_hash": sign_off.content_hash},
+        )
     return sign_off
 
 
@@ -394,8 +464,11 @@ def submit(user, plan: Plan, today: dt.date) -> Submission:
     """Store an immutable snapshot and hand the plan to NHS England, if nothing blocks it."""
     with db.atomic():
         # Re-read inside the transaction so the snapshot and the checks see the same rows.
-        plan = Plan.select().where(Plan.id == plan.id).for_update().get() if _supports_for_update() \
+        plan = (
+            Plan.select().where(Plan.id == plan.id).for_update().get()
+            if _supports_for_update()
             else Plan.get_by_id(plan.id)
+        )
         rows = load_rows(plan)
         problems = readiness(plan, check_rows(plan, rows, today), sign_off_state(plan, rows))
         if problems:
@@ -405,12 +478,24 @@ def submit(user, plan: Plan, today: dt.date) -> Submission:
         data["plan"]["state"] = str(new_state)
         number = plan.submissions.count() + 1
         submission = Submission.create(
-            plan=plan, kind="plan", number=number, plan_version=plan.version, snapshot=data,
-            content_hash=data["plan"]["content_hash"], submitted_by=user.id, submitted_at=stamp(today),
+            plan=plan,
+            kind="plan",
+            number=number,
+            plan_version=plan.version,
+            snapshot=data,
+            content_hash=data["plan"]["content_hash"],
+            submitted_by=user.id,
+            submitted_at=stamp(today),
         )
         Plan.update(state=str(new_state), submitted_at=stamp(today)).where(Plan.id == plan.id).execute()
-        audit.record(user, "submitted", f"Submitted the plan to NHS England (submission {number})",
-                     plan=plan, before={"state": plan.state}, after={"state": str(new_state)})
+        audit.record(
+            user,
+            "submitted",
+            f"Submitted the plan to NHS England (submission {number})",
+            plan=plan,
+            before={"state": plan.state},
+            after={"state": str(new_state)},
+        )
         plan.state = str(new_state)
     return submission
 
@@ -424,7 +509,8 @@ def _supports_for_update() -> bool:
 def _ensure_status(plan: Plan, today: dt.date) -> None:
     """A plan means the organisation published as Standards Not Met for that year."""
     OrganisationStatus.get_or_create(
-        organisation=plan.organisation_id, toolkit_year=plan.toolkit_year_id,
+        organisation=plan.organisation_id,
+        toolkit_year=plan.toolkit_year_id,
         defaults={"status": workflow.toolkit_status(PlanState.draft), "published_on": today},
     )
 
@@ -444,8 +530,10 @@ def apply_import(user, plan: Plan, rows: list[dict], catalogue: dict, today: dt.
             values = RowInput(
                 current_position=data.get("current_position") or "",
                 actions=data.get("actions") or "",
-                milestones=[MilestoneInput(m.get("description") or "", _uk(m.get("date")))
-                            for m in data.get("milestones") or []],
+                milestones=[
+                    MilestoneInput(m.get("description") or "", _uk(m.get("date")))
+                    for m in data.get("milestones") or []
+                ],
                 completion_date=_uk(data.get("completion_date")),
                 owner=data.get("owner") or "",
                 covid_impact=data.get("covid_impact") or "",
@@ -454,7 +542,9 @@ def apply_import(user, plan: Plan, rows: list[dict], catalogue: dict, today: dt.
             )
             edit = RowEdit(values=values, partial=bool(data.get("partial")), version=row.version)
             save_row(user, plan, row, edit, today)
-            if before != row_dict(PlanRow.get_by_id(row.id)) or row.id not in {r.id for r in existing.values()}:
+            if before != row_dict(PlanRow.get_by_id(row.id)) or row.id not in {
+                r.id for r in existing.values()
+            }:
                 changed += 1
         audit.record(user, "imported", f"Imported {len(rows)} rows from a spreadsheet", plan=plan)
     return changed

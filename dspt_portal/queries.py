@@ -38,28 +38,61 @@ def visible_plans(user):
 
 
 # By role; arguments: organisation id, region id, plan id (and row id).
-_plan_lookup = Prepared(lambda role: (
-    _with_context(Plan.select(Plan, Organisation, ToolkitYear, Region))
-    .where((_visible(role, mark(0), mark(1)) or False) & (Plan.id == mark(2)))
-    .limit(1)
-))
+_plan_lookup = Prepared(
+    lambda role: (
+        _with_context(Plan.select(Plan, Organisation, ToolkitYear, Region))
+        .where((_visible(role, mark(0), mark(1)) or False) & (Plan.id == mark(2)))
+        .limit(1)
+    )
+)
 # What editing a row reads: the whole row, its evidence item, and the plan's state, version and
 # year. The live date check needs only the row's key and version and the year's limit. (Fewer
 # columns is less work on every keystroke; the organisation is joined only for the regional
 # reviewers' condition.)
 _ROW_COLUMNS = {
-    "edit": (PlanRow, EvidenceItem.id, EvidenceItem.ref, EvidenceItem.standard, EvidenceItem.standard_title,
-             EvidenceItem.assertion, EvidenceItem.text),
-    "check": (PlanRow.id, PlanRow.plan, PlanRow.evidence_item, PlanRow.version, EvidenceItem.id, EvidenceItem.ref),
+    "edit": (
+        PlanRow,
+        EvidenceItem.id,
+        EvidenceItem.ref,
+        EvidenceItem.standard,
+        EvidenceItem.standard_title,
+        EvidenceItem.assertion,
+        EvidenceItem.text,
+    ),
+    "check": (
+        PlanRow.id,
+        PlanRow.plan,
+        PlanRow.evidence_item,
+        PlanRow.version,
+        EvidenceItem.id,
+        EvidenceItem.ref,
+    ),
 }
-_PLAN_COLUMNS = (Plan.id, Plan.organisation, Plan.toolkit_year, Plan.state, Plan.version,
-                 ToolkitYear.id, ToolkitYear.label, ToolkitYear.latest_completion_date)
-_row_lookup = Prepared(lambda variant: (
-    PlanRow.select(*_ROW_COLUMNS[variant[1]], *_PLAN_COLUMNS)
-    .join(EvidenceItem).switch(PlanRow).join(Plan).join(Organisation).switch(Plan).join(ToolkitYear)
-    .where((_visible(variant[0], mark(0), mark(1)) or False) & (Plan.id == mark(2)) & (PlanRow.id == mark(3)))
-    .limit(1)
-))
+_PLAN_COLUMNS = (
+    Plan.id,
+    Plan.organisation,
+    Plan.toolkit_year,
+    Plan.state,
+    Plan.version,
+    ToolkitYear.id,
+    ToolkitYear.label,
+    ToolkitYear.latest_completion_date,
+)
+_row_lookup = Prepared(
+    lambda variant: (
+        PlanRow.select(*_ROW_COLUMNS[variant[1]], *_PLAN_COLUMNS)
+        .join(EvidenceItem)
+        .switch(PlanRow)
+        .join(Plan)
+        .join(Organisation)
+        .switch(Plan)
+        .join(ToolkitYear)
+        .where(
+            (_visible(variant[0], mark(0), mark(1)) or False) & (Plan.id == mark(2)) & (PlanRow.id == mark(3))
+        )
+        .limit(1)
+    )
+)
 
 
 def get_plan_or_404(user, plan_id: int) -> Plan:
@@ -82,8 +115,12 @@ def get_plan_row_or_404(user, plan_id: int, row_id: int, purpose: str = "edit") 
 
 def get_row_or_404(plan: Plan, row_id: int) -> PlanRow:
     # With its evidence item: every caller shows or records the row's ref.
-    row = (PlanRow.select(PlanRow, EvidenceItem).join(EvidenceItem)
-           .where((PlanRow.id == row_id) & (PlanRow.plan == plan.id)).first())
+    row = (
+        PlanRow.select(PlanRow, EvidenceItem)
+        .join(EvidenceItem)
+        .where((PlanRow.id == row_id) & (PlanRow.plan == plan.id))
+        .first()
+    )
     if row is None:
         abort(404)
     return row

@@ -86,8 +86,6 @@ class ReviewRefused(TransitionRefused):
         self.field = field
 
 
-
-
 def _locked(plan: Plan) -> Plan:
     """The plan re-read inside the transaction (row-locked on PostgreSQL)."""
     query = Plan.select().where(Plan.id == plan.id)
@@ -110,10 +108,16 @@ def latest_submission(plan: Plan, kind: str | None = None) -> Submission | None:
 
 def pending_progress(plan: Plan) -> Submission | None:
     """The latest progress update nobody has acknowledged yet."""
-    return (Submission.select()
-            .where((Submission.plan == plan.id) & (Submission.kind == "progress")
-                   & Submission.acknowledged_at.is_null())
-            .order_by(Submission.number.desc()).first())
+    return (
+        Submission.select()
+        .where(
+            (Submission.plan == plan.id)
+            & (Submission.kind == "progress")
+            & Submission.acknowledged_at.is_null()
+        )
+        .order_by(Submission.number.desc())
+        .first()
+    )
 
 
 def review_actions(user, plan: Plan) -> list[Action]:
@@ -127,20 +131,36 @@ def review_actions(user, plan: Plan) -> list[Action]:
 def _set_status(plan: Plan, state: str, today: dt.date) -> tuple[str | None, str]:
     """Amend the public status; the publication date never changes once set."""
     status = workflow.toolkit_status(state)
-    current = OrganisationStatus.get_or_none(organisation=plan.organisation_id,
-                                             toolkit_year=plan.toolkit_year_id)
+    current = OrganisationStatus.get_or_none(
+        organisation=plan.organisation_id, toolkit_year=plan.toolkit_year_id
+    )
     if current is None:
-        OrganisationStatus.create(organisation=plan.organisation_id, toolkit_year=plan.toolkit_year_id,
-                                  status=status, published_on=today)
+        OrganisationStatus.create(
+            organisation=plan.organisation_id,
+            toolkit_year=plan.toolkit_year_id,
+            status=status,
+            published_on=today,
+        )
         return None, status
     if current.status != status:
-        (OrganisationStatus.update(status=status, updated_at=utcnow())
-         .where(OrganisationStatus.id == current.id).execute())
+        (
+            OrganisationStatus.update(status=status, updated_at=utcnow())
+            .where(OrganisationStatus.id == current.id)
+            .execute()
+        )
     return current.status, status
 
 
-def decide(user, plan: Plan, action, *, reason: str = "", accepted_by: str = "",
-           call_with_rsl: bool = False, today: dt.date) -> Decision:
+def decide(
+    user,
+    plan: Plan,
+    action,
+    *,
+    reason: str = "",
+    accepted_by: str = "",
+    call_with_rsl: bool = False,
+    today: dt.date,
+) -> Decision:
     """Record a reviewer's decision: state, public status, audit and e-mails in one transaction."""
     reason, accepted_by = (reason or "").strip(), (accepted_by or "").strip()
     _require_visible(user, plan)
@@ -161,15 +181,24 @@ def decide(user, plan: Plan, action, *, reason: str = "", accepted_by: str = "",
             changes["agreed_on"] = today
         if action == Action.accept_by_exception:
             changes["exception_accepted_by"] = accepted_by
-        updated = (Plan.update(**changes, updated_at=utcnow())
-                   .where((Plan.id == plan.id) & (Plan.state == plan.state)).execute())
+        updated = (
+            Plan.update(**changes, updated_at=utcnow())
+            .where((Plan.id == plan.id) & (Plan.state == plan.state))
+            .execute()
+        )
         if not updated:
             raise ReviewRefused("Someone else changed this plan: reload the page and try again")
         decision = Decision.create(
-            plan=plan, submission=submission, action=str(action), from_state=plan.state,
-            to_state=str(new_state), reason=reason, accepted_by=accepted_by,
+            plan=plan,
+            submission=submission,
+            action=str(action),
+            from_state=plan.state,
+            to_state=str(new_state),
+            reason=reason,
+            accepted_by=accepted_by,
             call_with_rsl=bool(call_with_rsl and action == Action.request_changes),
-            decided_by=user.id, decided_at=stamp(today),
+            decided_by=user.id,
+            decided_at=stamp(today),
         )
         old_status, new_status = _set_status(plan, new_state, today)
         summary = DONE_LABELS[action]
@@ -181,9 +210,14 @@ def decide(user, plan: Plan, action, *, reason: str = "", accepted_by: str = "",
             summary += f": {reason}"
         if decision.call_with_rsl:
             summary += ". A call with the Regional Security Lead is to be arranged"
-        audit.record(user, str(action), summary, plan=plan,
-                     before={"state": plan.state, "toolkit_status": old_status},
-                     after={"state": str(new_state), "toolkit_status": new_status})
+        audit.record(
+            user,
+            str(action),
+            summary,
+            plan=plan,
+            before={"state": plan.state, "toolkit_status": old_status},
+            after={"state": str(new_state), "toolkit_status": new_status},
+        )
         plan.state = str(new_state)
         notifications.decision_made(plan, decision)
     return decision
@@ -191,13 +225,27 @@ def decide(user, plan: Plan, action, *, reason: str = "", accepted_by: str = "",
 
 def _acknowledge(user, plan: Plan, submission: Submission, today: dt.date) -> Decision:
     when = stamp(today)
-    (Submission.update(acknowledged_by=user.id, acknowledged_at=when)
-     .where(Submission.id == submission.id).execute())
-    decision = Decision.create(plan=plan, submission=submission, action=str(Action.acknowledge_progress),
-                               from_state=plan.state, to_state=plan.state, decided_by=user.id, decided_at=when)
-    audit.record(user, "acknowledge_progress",
-                 f"Acknowledged the progress update (submission {submission.number})", plan=plan,
-                 after={"submission": submission.number})
+    (
+        Submission.update(acknowledged_by=user.id, acknowledged_at=when)
+        .where(Submission.id == submission.id)
+        .execute()
+    )
+    decision = Decision.create(
+        plan=plan,
+        submission=submission,
+        action=str(Action.acknowledge_progress),
+        from_state=plan.state,
+        to_state=plan.state,
+        decided_by=user.id,
+        decided_at=when,
+    )
+    audit.record(
+        user,
+        "acknowledge_progress",
+        f"Acknowledged the progress update (submission {submission.number})",
+        plan=plan,
+        after={"submission": submission.number},
+    )
     notifications.decision_made(plan, decision)
     return decision
 
@@ -237,8 +285,9 @@ def assign(user, plan: Plan, assignee: User | None) -> None:
         plan.assigned_to = assignee
         after = assignee.full_name if assignee else None
         summary = f"Assigned the plan to {after}" if after else "Removed the plan's reviewer"
-        audit.record(user, "assigned", summary, plan=plan, before={"assigned_to": before},
-                     after={"assigned_to": after})
+        audit.record(
+            user, "assigned", summary, plan=plan, before={"assigned_to": before}, after={"assigned_to": after}
+        )
 
 
 def comment(user, submission: Submission, ref: str, body: str) -> RowComment:
@@ -254,19 +303,29 @@ def comment(user, submission: Submission, ref: str, body: str) -> RowComment:
         raise ReviewRefused("Choose an evidence item in this submission", field="ref")
     with db.atomic():
         note = RowComment.create(submission=submission, ref=ref, body=body, author=user.id)
-        audit.record(user, "commented", f"Commented on {ref} (submission {submission.number}): {body}",
-                     plan=plan, after={"ref": ref, "body": body})
+        audit.record(
+            user,
+            "commented",
+            f"Commented on {ref} (submission {submission.number}): {body}",
+            plan=plan,
+            after={"ref": ref, "body": body},
+        )
     return note
 
 
 # ---- Reading a snapshot --------------------------------------------------------------------
 
+
 def group_rows(rows: list[dict]):
     """Snapshot rows grouped by (standard, title), then assertion, as the catalogue orders them."""
     by_standard = groupby(rows, key=lambda r: (r["standard"], r["standard_title"]))
-    return [(standard, [(assertion, list(items)) for assertion, items in
-                        groupby(group, key=lambda r: r["assertion"])])
-            for standard, group in by_standard]
+    return [
+        (
+            standard,
+            [(assertion, list(items)) for assertion, items in groupby(group, key=lambda r: r["assertion"])],
+        )
+        for standard, group in by_standard
+    ]
 
 
 def _uk(iso: str | None) -> str:
@@ -277,8 +336,10 @@ def _row_input(row: dict) -> RowInput:
     return RowInput(
         current_position=row.get("current_position") or "",
         actions=row.get("actions") or "",
-        milestones=[MilestoneInput(m.get("description") or "", m.get("date_text") or _uk(m.get("date")))
-                    for m in row.get("milestones") or []],
+        milestones=[
+            MilestoneInput(m.get("description") or "", m.get("date_text") or _uk(m.get("date")))
+            for m in row.get("milestones") or []
+        ],
         completion_date=row.get("completion_date_text") or _uk(row.get("completion_date")),
         owner=row.get("owner") or "",
         covid_impact=row.get("covid_impact") or "",
@@ -317,8 +378,9 @@ _TOKENS = re.compile(r"\s+|[^\s]+")
 def _text(row: dict, name: str) -> str:
     value = row.get(name)
     if name == "milestones":
-        return "\n".join(f"{m.get('date_text') or _uk(m.get('date'))} – {m.get('description', '')}"
-                         for m in value or [])
+        return "\n".join(
+            f"{m.get('date_text') or _uk(m.get('date'))} – {m.get('description', '')}" for m in value or []
+        )
     if name == "completion_date":
         return row.get("completion_date_text") or _uk(value)
     if name == "partial":
@@ -392,13 +454,21 @@ def diff(previous: dict, current: dict) -> PlanDiff:
 
 def reviewed_before(submission: Submission) -> Submission | None:
     """The last plan submission before this one that a reviewer decided on."""
-    return (Submission.select().join(Decision, on=(Decision.submission == Submission.id))
-            .where((Submission.plan == submission.plan_id) & (Submission.kind == "plan")
-                   & (Submission.number < submission.number))
-            .order_by(Submission.number.desc()).first())
+    return (
+        Submission.select()
+        .join(Decision, on=(Decision.submission == Submission.id))
+        .where(
+            (Submission.plan == submission.plan_id)
+            & (Submission.kind == "plan")
+            & (Submission.number < submission.number)
+        )
+        .order_by(Submission.number.desc())
+        .first()
+    )
 
 
 # ---- The queue ------------------------------------------------------------------------------
+
 
 @dataclass
 class QueueFilters:
@@ -447,15 +517,23 @@ class QueuePage:
 
 
 def year_dates(year: ToolkitYear) -> YearDates:
-    return YearDates.from_csv_row({
-        "toolkit_year": year.label, "latest_completion_date": "", "publication_deadline": "",
-        "update_due_dates": year.update_due_dates, "update_escalation_dates": year.escalation_dates,
-    })
+    return YearDates.from_csv_row(
+        {
+            "toolkit_year": year.label,
+            "latest_completion_date": "",
+            "publication_deadline": "",
+            "update_due_dates": year.update_due_dates,
+            "update_escalation_dates": year.escalation_dates,
+        }
+    )
 
 
 def _filtered(user, filters: QueueFilters):
-    query = visible_plans(user).select_extend(User).join_from(Plan, User, JOIN.LEFT_OUTER,
-                                                             on=(Plan.assigned_to == User.id))
+    query = (
+        visible_plans(user)
+        .select_extend(User)
+        .join_from(Plan, User, JOIN.LEFT_OUTER, on=(Plan.assigned_to == User.id))
+    )
     if filters.org_type:
         query = query.where(Organisation.org_type == filters.org_type)
     if filters.region:
@@ -474,8 +552,10 @@ def _items(rows, progress_of, today: dt.date) -> list[QueueItem]:
     unacknowledged: set[int] = set()
     if rows:
         for plan_id, submitted_at, acknowledged_at in (
-                Submission.select(Submission.plan, Submission.submitted_at, Submission.acknowledged_at)
-                .where((Submission.kind == "progress") & Submission.plan.in_(progress_of)).tuples()):
+            Submission.select(Submission.plan, Submission.submitted_at, Submission.acknowledged_at)
+            .where((Submission.kind == "progress") & Submission.plan.in_(progress_of))
+            .tuples()
+        ):
             progress.setdefault(plan_id, []).append(submitted_at)
             if acknowledged_at is None:
                 unacknowledged.add(plan_id)
@@ -485,15 +565,22 @@ def _items(rows, progress_of, today: dt.date) -> list[QueueItem]:
         standing = None
         if state == "agreed" and agreed_on:
             standing = progress_standing(dates_by_year[year_id], agreed_on, progress.get(plan_id, []), today)
-        items.append(QueueItem(
-            plan=None, plan_id=plan_id, state=state, submitted_at=submitted_at,
-            days_waiting=days_waiting(submitted_at, today) if submitted_at else None,
-            whose_turn=workflow.whose_turn(state), oes=is_oes(org_type),
-            overdue=bool(standing and standing.overdue), escalated=bool(standing and standing.escalated),
-            next_due=standing.next_due if standing else None,
-            overdue_since=standing.overdue_since if standing else None,
-            progress_to_acknowledge=state == "agreed" and plan_id in unacknowledged,
-        ))
+        items.append(
+            QueueItem(
+                plan=None,
+                plan_id=plan_id,
+                state=state,
+                submitted_at=submitted_at,
+                days_waiting=days_waiting(submitted_at, today) if submitted_at else None,
+                whose_turn=workflow.whose_turn(state),
+                oes=is_oes(org_type),
+                overdue=bool(standing and standing.overdue),
+                escalated=bool(standing and standing.escalated),
+                next_due=standing.next_due if standing else None,
+                overdue_since=standing.overdue_since if standing else None,
+                progress_to_acknowledge=state == "agreed" and plan_id in unacknowledged,
+            )
+        )
     return items
 
 
@@ -504,14 +591,21 @@ def _standing_items(user, filters: QueueFilters, today: dt.date) -> list[QueueIt
     for the items shown (building a joined model instance per plan costs ~60 us).
     """
     query = _filtered(user, filters).where(Plan.state == "agreed")
-    columns = (Plan.id, Plan.state, Plan.submitted_at, Plan.agreed_on, Plan.toolkit_year, Organisation.org_type)
+    columns = (
+        Plan.id,
+        Plan.state,
+        Plan.submitted_at,
+        Plan.agreed_on,
+        Plan.toolkit_year,
+        Organisation.org_type,
+    )
     items = _items(query.select(*columns).tuples(), query.select(Plan.id), today)
     return [i for i in items if i.overdue]
 
 
 def _attach_plans(user, items: list[QueueItem]) -> None:
     """Load the listed plans with their organisation, region, year and assignee (one query per 500)."""
-    for batch in (items[i:i + 500] for i in range(0, len(items), 500)):
+    for batch in (items[i : i + 500] for i in range(0, len(items), 500)):
         query = _filtered(user, QueueFilters()).where(Plan.id.in_([i.plan_id for i in batch]))
         by_id = {plan.id: plan for plan in query}
         for item in batch:
@@ -523,21 +617,28 @@ def _add_snapshot_flags(items: list[QueueItem]) -> None:
     if not items:
         return
     ids = [i.plan.id for i in items]
-    latest = (Submission.select(Submission.plan, fn.MAX(Submission.number).alias("number"))
-              .where((Submission.kind == "plan") & Submission.plan.in_(ids)).group_by(Submission.plan))
-    rows = (Submission.select(Submission.plan, Submission.snapshot, Submission.submitted_at)
-            .join(latest, on=((Submission.plan == latest.c.plan_id) & (Submission.number == latest.c.number))))
+    latest = (
+        Submission.select(Submission.plan, fn.MAX(Submission.number).alias("number"))
+        .where((Submission.kind == "plan") & Submission.plan.in_(ids))
+        .group_by(Submission.plan)
+    )
+    rows = Submission.select(Submission.plan, Submission.snapshot, Submission.submitted_at).join(
+        latest, on=((Submission.plan == latest.c.plan_id) & (Submission.number == latest.c.number))
+    )
     by_plan = {s.plan_id: s for s in rows}
     for item in items:
         submission = by_plan.get(item.plan.id)
         if submission is None:
             continue
         item.exceptional = claims_exception(submission.snapshot)
-        item.checks_failing = len(snapshot_problems(submission.snapshot, item.plan.toolkit_year,
-                                                    submission.submitted_at.date()))
+        item.checks_failing = len(
+            snapshot_problems(submission.snapshot, item.plan.toolkit_year, submission.submitted_at.date())
+        )
 
 
-def queue(user, filters: QueueFilters, page: int = 1, *, today: dt.date, page_size: int | None = None) -> QueuePage:
+def queue(
+    user, filters: QueueFilters, page: int = 1, *, today: dt.date, page_size: int | None = None
+) -> QueuePage:
     """The review queue: tab counts and the tab's list come from the same filtered plans.
 
     Counting, sorting and paging happen in SQL, so a request reads one page of plans whatever the
@@ -552,8 +653,9 @@ def queue(user, filters: QueueFilters, page: int = 1, *, today: dt.date, page_si
     else:
         grouped = _filtered(user, filters).select(Plan.state, fn.COUNT(Plan.id)).group_by(Plan.state)
         by_state = dict(grouped.tuples())
-    counts = {key: sum(n for state, n in by_state.items() if state in chosen)
-              for key, chosen in states.items()}
+    counts = {
+        key: sum(n for state, n in by_state.items() if state in chosen) for key, chosen in states.items()
+    }
     total = sum(n for state, n in by_state.items() if state in tab_states)
     pages = max(1, math.ceil(total / page_size))
     page = min(max(1, page), pages)
@@ -564,16 +666,25 @@ def queue(user, filters: QueueFilters, page: int = 1, *, today: dt.date, page_si
             chosen.sort(key=lambda i: (i.submitted_at or dt.datetime.min, i.plan_id), reverse=True)
         else:
             chosen.sort(key=lambda i: (i.submitted_at or dt.datetime.max, i.plan_id))
-        shown = chosen[(page - 1) * page_size: page * page_size]
+        shown = chosen[(page - 1) * page_size : page * page_size]
         _attach_plans(user, shown)
     else:
         # The same order in SQL; plans never submitted come last either way.
-        order = ((Plan.submitted_at.is_null(), Plan.submitted_at.desc(), Plan.id.desc()) if recent
-                 else (Plan.submitted_at.is_null(), Plan.submitted_at, Plan.id))
+        order = (
+            (Plan.submitted_at.is_null(), Plan.submitted_at.desc(), Plan.id.desc())
+            if recent
+            else (Plan.submitted_at.is_null(), Plan.submitted_at, Plan.id)
+        )
         query = _filtered(user, filters).where(Plan.state.in_(tab_states)).order_by(*order)
         plans = list(query.paginate(page, page_size))
-        shown = _items([(p.id, p.state, p.submitted_at, p.agreed_on, p.toolkit_year_id,
-                         p.organisation.org_type) for p in plans], [p.id for p in plans], today)
+        shown = _items(
+            [
+                (p.id, p.state, p.submitted_at, p.agreed_on, p.toolkit_year_id, p.organisation.org_type)
+                for p in plans
+            ],
+            [p.id for p in plans],
+            today,
+        )
         for item, plan in zip(shown, plans, strict=True):
             item.plan = plan
     _add_snapshot_flags(shown)
@@ -592,7 +703,7 @@ def dashboard_counts(user) -> dict[str, list[tuple[str, int]]]:
     base = visible_plans(user)
 
     def grouped(column, label):
-        query = (base.select(label, fn.COUNT(Plan.id)).group_by(label).order_by(label))
+        query = base.select(label, fn.COUNT(Plan.id)).group_by(label).order_by(label)
         return [(name or "No region", n) for name, n in query.tuples()]
 
     by_state = dict(grouped(Plan.state, Plan.state))
@@ -604,6 +715,7 @@ def dashboard_counts(user) -> dict[str, list[tuple[str, int]]]:
 
 
 # ---- Progress updates (organisation side) ---------------------------------------------------
+
 
 @dataclass
 class ProgressInput:
@@ -647,13 +759,23 @@ def _require_organisation(user, plan: Plan) -> None:
         raise ReviewRefused("Only the organisation's editors and signatories can update progress")
 
 
-def save_progress(user, plan: Plan, row: PlanRow, status: str, actual_completion_date: dt.date | None,
-                  note: str, revised_date: dt.date | None = None, revised_reason: str = "", *,
-                  today: dt.date) -> PlanRow:
+def save_progress(
+    user,
+    plan: Plan,
+    row: PlanRow,
+    status: str,
+    actual_completion_date: dt.date | None,
+    note: str,
+    revised_date: dt.date | None = None,
+    revised_reason: str = "",
+    *,
+    today: dt.date,
+) -> PlanRow:
     """Record one row's progress; a revised completion date is kept in DateChange with its reason."""
     _require_organisation(user, plan)
-    values = ProgressInput(status, actual_completion_date, (note or "").strip(), revised_date,
-                           (revised_reason or "").strip())
+    values = ProgressInput(
+        status, actual_completion_date, (note or "").strip(), revised_date, (revised_reason or "").strip()
+    )
     with db.atomic():
         plan = _locked(plan)
         if plan.state != PlanState.agreed:
@@ -662,28 +784,50 @@ def save_progress(user, plan: Plan, row: PlanRow, status: str, actual_completion
         if errors:
             raise ProgressRefused(errors)
         row = PlanRow.select(PlanRow).where((PlanRow.id == row.id) & (PlanRow.plan == plan.id)).get()
-        before = {"progress_status": row.progress_status, "actual_completion_date": _iso(row.actual_completion_date),
-                  "progress_note": row.progress_note, "completion_date": _iso(row.completion_date)}
-        changes = dict(progress_status=values.status, actual_completion_date=values.actual_completion_date,
-                       progress_note=values.note)
+        before = {
+            "progress_status": row.progress_status,
+            "actual_completion_date": _iso(row.actual_completion_date),
+            "progress_note": row.progress_note,
+            "completion_date": _iso(row.completion_date),
+        }
+        changes = dict(
+            progress_status=values.status,
+            actual_completion_date=values.actual_completion_date,
+            progress_note=values.note,
+        )
         lines = []
         if values.revised_date and values.revised_date != row.completion_date:
-            DateChange.create(row=row.id, old_date=row.completion_date, new_date=values.revised_date,
-                              reason=values.revised_reason, changed_by=user.id, changed_at=stamp(today))
-            changes.update(completion_date=values.revised_date, completion_date_text=format_date(values.revised_date))
-            lines.append(f"changed the completion date from {_uk(before['completion_date']) or 'blank'} to "
-                         f"{format_date(values.revised_date)} ({values.revised_reason})")
-        PlanRow.update(**changes, version=PlanRow.version + 1, updated_at=utcnow(), updated_by=user.id) \
-            .where(PlanRow.id == row.id).execute()
+            DateChange.create(
+                row=row.id,
+                old_date=row.completion_date,
+                new_date=values.revised_date,
+                reason=values.revised_reason,
+                changed_by=user.id,
+                changed_at=stamp(today),
+            )
+            changes.update(
+                completion_date=values.revised_date, completion_date_text=format_date(values.revised_date)
+            )
+            lines.append(
+                f"changed the completion date from {_uk(before['completion_date']) or 'blank'} to "
+                f"{format_date(values.revised_date)} ({values.revised_reason})"
+            )
+        PlanRow.update(**changes, version=PlanRow.version + 1, updated_at=utcnow(), updated_by=user.id).where(
+            PlanRow.id == row.id
+        ).execute()
         plan_verbs._bump(plan)
         ref = row.evidence_item.ref
         label = PROGRESS_STATUSES[values.status].lower()
         if values.actual_completion_date:
             label += f" on {format_date(values.actual_completion_date)}"
         summary = f"Recorded progress for {ref}: {label}" + ("; " + "; ".join(lines) if lines else "")
-        after = {**before, "progress_status": values.status, "progress_note": values.note,
-                 "actual_completion_date": _iso(values.actual_completion_date),
-                 "completion_date": _iso(changes.get("completion_date", row.completion_date))}
+        after = {
+            **before,
+            "progress_status": values.status,
+            "progress_note": values.note,
+            "actual_completion_date": _iso(values.actual_completion_date),
+            "completion_date": _iso(changes.get("completion_date", row.completion_date)),
+        }
         audit.record(user, "progress_recorded", summary, plan=plan, before=before, after=after)
     return PlanRow.get_by_id(row.id)
 
@@ -704,13 +848,26 @@ def _submit_snapshot(user, plan: Plan, kind: str, action: Action, today: dt.date
     data["plan"]["toolkit_status"] = workflow.toolkit_status(new_state)
     when = stamp(today)
     number = plan.submissions.count() + 1
-    submission = Submission.create(plan=plan, kind=kind, number=number, plan_version=plan.version,
-                                   snapshot=data, content_hash=data["plan"]["content_hash"],
-                                   submitted_by=user.id, submitted_at=when)
+    submission = Submission.create(
+        plan=plan,
+        kind=kind,
+        number=number,
+        plan_version=plan.version,
+        snapshot=data,
+        content_hash=data["plan"]["content_hash"],
+        submitted_by=user.id,
+        submitted_at=when,
+    )
     Plan.update(state=str(new_state), submitted_at=when).where(Plan.id == plan.id).execute()
     what = "a progress update" if kind == "progress" else "the completed plan"
-    audit.record(user, f"submitted_{kind}", f"Submitted {what} to NHS England (submission {number})",
-                 plan=plan, before={"state": plan.state}, after={"state": str(new_state)})
+    audit.record(
+        user,
+        f"submitted_{kind}",
+        f"Submitted {what} to NHS England (submission {number})",
+        plan=plan,
+        before={"state": plan.state},
+        after={"state": str(new_state)},
+    )
     plan.state, plan.submitted_at = str(new_state), when
     notifications.plan_submitted(plan, submission)
     return submission
@@ -744,8 +901,12 @@ def progress_standing_for(plan: Plan, today: dt.date):
 
 def date_changes(plan: Plan) -> dict[int, list[DateChange]]:
     changes: dict[int, list[DateChange]] = {}
-    query = (DateChange.select(DateChange).join(PlanRow).where(PlanRow.plan == plan.id)
-             .order_by(DateChange.changed_at, DateChange.id))
+    query = (
+        DateChange.select(DateChange)
+        .join(PlanRow)
+        .where(PlanRow.plan == plan.id)
+        .order_by(DateChange.changed_at, DateChange.id)
+    )
     for change in query:
         changes.setdefault(change.row_id, []).append(change)
     return changes
@@ -757,18 +918,27 @@ def review_data(user, plan: Plan, today: dt.date) -> dict:
     plan_submission = latest_submission(plan, "plan")
     previous = reviewed_before(plan_submission) if plan_submission else None
     return dict(
-        plan=plan, submission=submission,
+        plan=plan,
+        submission=submission,
         groups=group_rows(submission.snapshot["rows"]) if submission else [],
-        problems=snapshot_problems(plan_submission.snapshot, plan.toolkit_year,
-                                   plan_submission.submitted_at.date()) if plan_submission else [],
-        previous=previous, changes=diff(previous.snapshot, plan_submission.snapshot) if previous else None,
-        comments=comments_by_ref(submission), actions=review_actions(user, plan),
-        state_label=STATE_LABELS[plan.state], toolkit_status=workflow.toolkit_status(plan.state),
+        problems=snapshot_problems(
+            plan_submission.snapshot, plan.toolkit_year, plan_submission.submitted_at.date()
+        )
+        if plan_submission
+        else [],
+        previous=previous,
+        changes=diff(previous.snapshot, plan_submission.snapshot) if previous else None,
+        comments=comments_by_ref(submission),
+        actions=review_actions(user, plan),
+        state_label=STATE_LABELS[plan.state],
+        toolkit_status=workflow.toolkit_status(plan.state),
         decisions=list(plan.decisions.order_by(Decision.decided_at.desc(), Decision.id.desc())),
         standing=progress_standing_for(plan, today) if plan.state == "agreed" else None,
-        pending=pending_progress(plan), oes=is_oes(plan.organisation.org_type),
+        pending=pending_progress(plan),
+        oes=is_oes(plan.organisation.org_type),
         submissions=list(plan.submissions.order_by(Submission.number.desc())),
-        colleagues=reviewers_for(plan), progress_labels=PROGRESS_STATUSES,
+        colleagues=reviewers_for(plan),
+        progress_labels=PROGRESS_STATUSES,
     )
 
 
@@ -776,8 +946,11 @@ def comments_by_ref(submission: Submission | None) -> dict[str, list[RowComment]
     if submission is None:
         return {}
     found: dict[str, list[RowComment]] = {}
-    for note in (RowComment.select(RowComment, User).join(User)
-                 .where(RowComment.submission == submission.id).order_by(RowComment.created_at)):
+    for note in (
+        RowComment.select(RowComment, User)
+        .join(User)
+        .where(RowComment.submission == submission.id)
+        .order_by(RowComment.created_at)
+    ):
         found.setdefault(note.ref, []).append(note)
     return found
-

@@ -35,8 +35,8 @@ def nav_items():
 def init_app(app):
     app.jinja_env.filters["uk_date"] = lambda d: format_date(d) if d else ""
     app.jinja_env.filters["long_date"] = lambda d: format_long(d) if d else ""
-    app.jinja_env.filters["uk_datetime"] = (
-        lambda t: t.strftime("%d/%m/%Y %H:%M") if isinstance(t, dt.datetime) else ""
+    app.jinja_env.filters["uk_datetime"] = lambda t: (
+        t.strftime("%d/%m/%Y %H:%M") if isinstance(t, dt.datetime) else ""
     )
     app.jinja_env.globals["role_label"] = lambda role: roles.LABELS.get(role, role)
     # Functions, not a context processor: only the page layout asks for them, and a context

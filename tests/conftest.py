@@ -50,13 +50,15 @@ _reference_state = {}
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret",
-        "TESTING": True,
-        "PORTAL_TODAY": TODAY.isoformat(),
-        "PORTAL_BASE_URL": "http://localhost",
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "PORTAL_TODAY": TODAY.isoformat(),
+            "PORTAL_BASE_URL": "http://localhost",
+        }
+    )
     app.instance_path = str(tmp_path / "instance")
     with app.app_context(), db.connection_context():
         # Keep reference data; clear everything else so each test starts from the same place.

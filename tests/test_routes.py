@@ -7,7 +7,8 @@ from dspt_portal.security import ACCESS_ATTR
 
 def test_every_route_declares_an_access_rule(app):
     missing = [
-        rule.endpoint for rule in app.url_map.iter_rules()
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
         if rule.endpoint != "static" and not hasattr(app.view_functions[rule.endpoint], ACCESS_ATTR)
     ]
     assert missing == []

@@ -65,17 +65,13 @@ class RefSelection:
         """Error messages for the user, one per kind of problem."""
         messages = []
         if self.malformed:
-            messages.append(
-                f"These are not evidence item references: {', '.join(self.malformed)}"
-            )
+            messages.append(f"These are not evidence item references: {', '.join(self.malformed)}")
         if self.unknown:
             messages.append(
                 f"These references are not in the {self.year_label} catalogue: {', '.join(self.unknown)}"
             )
         if self.duplicates:
-            messages.append(
-                f"These references are listed more than once: {', '.join(self.duplicates)}"
-            )
+            messages.append(f"These references are listed more than once: {', '.join(self.duplicates)}")
         return messages
 
 
@@ -118,26 +114,17 @@ class CatalogueRow:
     org_types: tuple[str, ...] = ORG_TYPES
 
 
-def _row_problems(
-    raw: dict, known_years: set[str]
-) -> tuple[CatalogueRow | None, list[str]]:
+def _row_problems(raw: dict, known_years: set[str]) -> tuple[CatalogueRow | None, list[str]]:
     """Validate one spreadsheet row; return the row (when valid) and its problems."""
-    value = {
-        k: "" if raw.get(k) is None else str(raw[k]).strip()
-        for k in (*REQUIRED_COLUMNS, "org_types")
-    }
+    value = {k: "" if raw.get(k) is None else str(raw[k]).strip() for k in (*REQUIRED_COLUMNS, "org_types")}
     problems = []
     year, ref, assertion = value["toolkit_year"], value["ref"], value["assertion"]
     if year not in known_years:
-        problems.append(
-            f"toolkit year “{year}” is not set up" if year else "enter the toolkit year"
-        )
+        problems.append(f"toolkit year “{year}” is not set up" if year else "enter the toolkit year")
     standard_match = _STANDARD.fullmatch(value["standard"])
     standard = int(standard_match[1]) if standard_match else None
     if standard is None:
-        problems.append(
-            f"standard “{value['standard']}” must be a whole number, like 1"
-        )
+        problems.append(f"standard “{value['standard']}” must be a whole number, like 1")
     if not _ASSERTION.fullmatch(assertion):
         problems.append(f"assertion “{assertion}” must look like 1.3")
     elif standard is not None and not assertion.startswith(f"{standard}."):
@@ -150,17 +137,13 @@ def _row_problems(
         problems.append("enter the evidence item text")
     mandatory_key = value["mandatory"].lower()
     if mandatory_key not in _MANDATORY_VALUES:
-        problems.append(
-            f"mandatory must be yes, no or blank, not “{value['mandatory']}”"
-        )
+        problems.append(f"mandatory must be yes, no or blank, not “{value['mandatory']}”")
     org_types = []
     for name in filter(None, (t.strip() for t in value["org_types"].split(";"))):
         # Spreadsheets often turn the apostrophe in "Arm's Length Body" into a curly one.
         canonical = _ORG_TYPES_BY_KEY.get(name.replace("\u2019", "'").lower())
         if canonical is None:
-            problems.append(
-                f"“{name}” is not an organisation type (use {', '.join(ORG_TYPES)})"
-            )
+            problems.append(f"“{name}” is not an organisation type (use {', '.join(ORG_TYPES)})")
         else:
             org_types.append(canonical)
     if problems:

@@ -27,9 +27,7 @@ _MONTHS["sept"] = 9
 # re.ASCII: \d would otherwise accept digits from other scripts.
 _NUMERIC = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d+)", re.ASCII)
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
-_WORDS = re.compile(
-    r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d+)", re.ASCII | re.IGNORECASE
-)
+_WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d+)", re.ASCII | re.IGNORECASE)
 
 
 class DateError(ValueError):
@@ -84,11 +82,7 @@ def parse_date_parts(day: str, month: str, year: str, label: str) -> date | None
     month_number = _MONTHS.get(parts["month"].lower())
     if month_number is None and _is_number(parts["month"]):
         month_number = int(parts["month"])
-    if (
-        not _is_number(parts["day"])
-        or month_number is None
-        or not _is_number(parts["year"])
-    ):
+    if not _is_number(parts["day"]) or month_number is None or not _is_number(parts["year"]):
         raise DateError(f"{label} must be a real date")
     return _build(int(parts["day"]), month_number, parts["year"], label)
 

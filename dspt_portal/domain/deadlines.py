@@ -22,11 +22,7 @@ REMINDER_LEAD_DAYS = 14
 
 def _iso_dates(cell: str | None) -> tuple[date, ...]:
     """Parse a ';'-separated cell of ISO dates; blank gives ()."""
-    return tuple(
-        date.fromisoformat(part.strip())
-        for part in (cell or "").split(";")
-        if part.strip()
-    )
+    return tuple(date.fromisoformat(part.strip()) for part in (cell or "").split(";") if part.strip())
 
 
 def _one_date(cell: str | None) -> date | None:
@@ -47,16 +43,10 @@ class YearDates:
 
     def __post_init__(self):
         if len(self.escalation_dates) > len(self.update_due_dates):
-            raise ValueError(
-                f"{self.label} has more escalation dates than update due dates"
-            )
-        for due, escalation in zip(
-            self.update_due_dates, self.escalation_dates, strict=False
-        ):
+            raise ValueError(f"{self.label} has more escalation dates than update due dates")
+        for due, escalation in zip(self.update_due_dates, self.escalation_dates, strict=False):
             if escalation < due:
-                raise ValueError(
-                    f"{self.label}: escalation date {escalation} is before its due date {due}"
-                )
+                raise ValueError(f"{self.label}: escalation date {escalation} is before its due date {due}")
 
     @classmethod
     def from_csv_row(cls, row: dict) -> YearDates:
@@ -71,9 +61,7 @@ class YearDates:
 
     def escalation_for(self, index: int) -> date | None:
         """The escalation date paired with update_due_dates[index], if any."""
-        return (
-            self.escalation_dates[index] if index < len(self.escalation_dates) else None
-        )
+        return self.escalation_dates[index] if index < len(self.escalation_dates) else None
 
 
 @dataclass
@@ -100,9 +88,7 @@ def _outstanding(
 ) -> list[tuple[date, date | None]]:
     """Unsatisfied (due, escalation) pairs after the last satisfied one, in date order."""
     counted = sorted(
-        (d, dates.escalation_for(i))
-        for i, d in enumerate(dates.update_due_dates)
-        if d >= agreed_on
+        (d, dates.escalation_for(i)) for i, d in enumerate(dates.update_due_dates) if d >= agreed_on
     )
     # Callers may pass submission timestamps; only the day matters.
     unused = sorted(u.date() if isinstance(u, datetime) else u for u in update_dates)
@@ -128,9 +114,7 @@ def progress_standing(
     return ProgressStanding(
         next_due=next((due for due, _ in outstanding if due >= today), None),
         overdue_since=next((due for due, _ in outstanding if today > due), None),
-        escalated_since=next(
-            (esc for _, esc in outstanding if esc and today >= esc), None
-        ),
+        escalated_since=next((esc for _, esc in outstanding if esc and today >= esc), None),
     )
 
 
@@ -148,9 +132,7 @@ def _notice(kind: Literal["reminder", "overdue", "escalation"], due: date) -> No
     return Notice(kind, due, f"{kind}:{due.isoformat()}")
 
 
-def notices_due(
-    dates: YearDates, agreed_on: date, update_dates: list[date], today: date
-) -> list[Notice]:
+def notices_due(dates: YearDates, agreed_on: date, update_dates: list[date], today: date) -> list[Notice]:
     """Every notice that should have been sent by today; the caller de-duplicates by key."""
     notices = []
     for due, escalation in _outstanding(dates, agreed_on, update_dates):

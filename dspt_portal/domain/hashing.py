@@ -32,14 +32,10 @@ def _material(row: dict) -> dict:
 
 def _canonical(value) -> str:
     """Canonical JSON; date objects become ISO strings like the snapshot's."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def content_hash(rows: list[dict]) -> str:
     """sha256 hex of the material row fields, independent of row order."""
-    material = sorted(
-        (_material(row) for row in rows), key=lambda r: (str(r["ref"]), _canonical(r))
-    )
+    material = sorted((_material(row) for row in rows), key=lambda r: (str(r["ref"]), _canonical(r)))
     return hashlib.sha256(_canonical(material).encode("utf-8")).hexdigest()

@@ -82,14 +82,10 @@ def _clean(text: str | None) -> str:
 
 def _too_long(text: str, limit: int, label: str) -> str | None:
     """The length message when text is over the limit."""
-    return (
-        f"{label} must be {limit:,} characters or fewer" if len(text) > limit else None
-    )
+    return f"{label} must be {limit:,} characters or fewer" if len(text) > limit else None
 
 
-def _check_milestones(
-    row: RowInput, completion: date | None, errors: dict[str, str]
-) -> list[date | None]:
+def _check_milestones(row: RowInput, completion: date | None, errors: dict[str, str]) -> list[date | None]:
     """Check milestones in place; return their parsed dates (None where empty or invalid)."""
     dates: list[date | None] = []
     filled = 0
@@ -102,9 +98,7 @@ def _check_milestones(
         filled += 1
         if not description:
             errors[f"{key}-description"] = f"Enter a description for milestone {n}"
-        elif message := _too_long(
-            description, MILESTONE_DESCRIPTION, f"Milestone {n} description"
-        ):
+        elif message := _too_long(description, MILESTONE_DESCRIPTION, f"Milestone {n} description"):
             errors[f"{key}-description"] = message
         if not typed_date:
             errors[f"{key}-date"] = f"Enter a date for milestone {n}"
@@ -116,8 +110,7 @@ def _check_milestones(
             continue
         if completion and dates[i] > completion:
             errors[f"{key}-date"] = (
-                f"Milestone {n} date must be on or before the completion date "
-                f"({format_date(completion)})"
+                f"Milestone {n} date must be on or before the completion date ({format_date(completion)})"
             )
     if filled == 0:
         errors["milestones"] = "Add at least one milestone"
@@ -169,12 +162,9 @@ def validate_row(row: RowInput, rules: YearRules, today: date) -> RowCheck:
         completion_error = "Completion date must be today or in the future"
     elif completion and limit and completion > limit:
         if not exceptional:
-            completion_error = (
-                f"Completion date must be on or before {format_long(limit)}"
-            )
+            completion_error = f"Completion date must be on or before {format_long(limit)}"
             exceptional_error = (
-                "Explain the exceptional circumstances for a completion date "
-                f"after {format_long(limit)}"
+                f"Explain the exceptional circumstances for a completion date after {format_long(limit)}"
             )
         else:
             warnings["completion_date"] = (
@@ -228,15 +218,9 @@ class Problem:
 
 def plan_problems(rows: list[tuple[str, RowCheck]]) -> list[Problem]:
     """Every row error in order, then plan-level problems (no rows, duplicated refs)."""
-    problems = [
-        Problem(ref, key, message)
-        for ref, check in rows
-        for key, message in check.errors.items()
-    ]
+    problems = [Problem(ref, key, message) for ref, check in rows for key, message in check.errors.items()]
     if not rows:
-        problems.append(
-            Problem("", "rows", "Add at least one evidence item to the plan")
-        )
+        problems.append(Problem("", "rows", "Add at least one evidence item to the plan"))
     counts = Counter(ref for ref, _ in rows)
     problems += [
         Problem(ref, "ref", f"Evidence item {ref} is in the plan more than once")
@@ -246,9 +230,7 @@ def plan_problems(rows: list[tuple[str, RowCheck]]) -> list[Problem]:
     return problems
 
 
-def submission_blockers(
-    problems: list[Problem], sign_off_current: bool, has_sign_off: bool
-) -> list[Problem]:
+def submission_blockers(problems: list[Problem], sign_off_current: bool, has_sign_off: bool) -> list[Problem]:
     """The plan's problems plus any missing or out-of-date sign-off."""
     blockers = list(problems)
     if not has_sign_off:

@@ -79,9 +79,7 @@ TRANSITIONS: dict[Action, Transition] = {
             needs_accepted_by=True,
         ),
         Transition(Action.submit_progress, frozenset({S.agreed}), S.agreed, ORG_ROLES),
-        Transition(
-            Action.acknowledge_progress, frozenset({S.agreed}), S.agreed, REVIEWER_ROLES
-        ),
+        Transition(Action.acknowledge_progress, frozenset({S.agreed}), S.agreed, REVIEWER_ROLES),
         Transition(
             Action.submit_completion,
             frozenset({S.agreed}),
@@ -134,9 +132,7 @@ class TransitionRefused(Exception):
 def allowed_actions(state: PlanState | str, role: str) -> list[Action]:
     """The actions this role may take on a plan in this state, in table order."""
     state = PlanState(state)
-    return [
-        t.action for t in TRANSITIONS.values() if state in t.sources and role in t.roles
-    ]
+    return [t.action for t in TRANSITIONS.values() if state in t.sources and role in t.roles]
 
 
 def _role_refusal(transition: Transition) -> str:

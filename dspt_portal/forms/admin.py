@@ -9,12 +9,14 @@ from .base import StrippedForm
 
 class OrganisationForm(StrippedForm):
     ods_code = StringField(
-        "ODS code", validators=[DataRequired("Enter the organisation's ODS code")],
+        "ODS code",
+        validators=[DataRequired("Enter the organisation's ODS code")],
         description="3 to 5 letters and numbers, like RXX or X26",
     )
     name = StringField("Name", validators=[DataRequired("Enter the organisation's name"), Length(max=200)])
     org_type = SelectField(
-        "Type", choices=[SelectChoice("", "Choose a type")] + [SelectChoice(t, t) for t in ORG_TYPES],
+        "Type",
+        choices=[SelectChoice("", "Choose a type")] + [SelectChoice(t, t) for t in ORG_TYPES],
         validators=[DataRequired("Choose the organisation's type")],
     )
     region = SelectField("NHS England region", choices=[], validators=[Optional()])
@@ -30,11 +32,18 @@ class OrganisationForm(StrippedForm):
 class UserForm(StrippedForm):
     email = EmailField(
         "Email address",
-        validators=[DataRequired("Enter an email address"), Email("Enter an email address in the correct format, like name@example.org"), Length(max=254)],
+        validators=[
+            DataRequired("Enter an email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=254),
+        ],
     )
-    full_name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
+    full_name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)]
+    )
     role = SelectField(
-        "Role", choices=[SelectChoice("", "Choose a role")] + [SelectChoice(k, v) for k, v in roles.LABELS.items()],
+        "Role",
+        choices=[SelectChoice("", "Choose a role")] + [SelectChoice(k, v) for k, v in roles.LABELS.items()],
         validators=[DataRequired("Choose a role")],
     )
     organisation = SelectField("Organisation (for organisation roles)", choices=[], validators=[Optional()])
@@ -52,7 +61,8 @@ class UserForm(StrippedForm):
 
 class NewUserForm(UserForm):
     password = PasswordField(
-        "Temporary password", validators=[DataRequired("Enter a temporary password"), Length(max=128)],
+        "Temporary password",
+        validators=[DataRequired("Enter a temporary password"), Length(max=128)],
         description="At least 10 characters. Tell the person to change it after they sign in.",
     )
 

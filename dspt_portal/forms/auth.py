@@ -5,7 +5,9 @@ from .base import StrippedForm
 
 
 class SignInForm(StrippedForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address"), Length(max=254)])
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+    )
     password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=128)])
 
 

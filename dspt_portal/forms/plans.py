@@ -101,14 +101,24 @@ class StartPlanForm(StrippedForm):
 
 
 class SignOffForm(StrippedForm):
-    name = StringField("Full name of the signatory",
-                       validators=[DataRequired("Enter the signatory's full name"), Length(max=200)])
-    role = StringField("Their role", description="For example, Senior Information Risk Owner (SIRO)",
-                       validators=[DataRequired("Enter the signatory's role"), Length(max=200)])
-    board = StringField("Board or committee that approved the plan",
-                        validators=[DataRequired("Enter the board or committee"), Length(max=200)])
-    meeting_date = StringField("Meeting date", description="For example, 10/07/2023",
-                               validators=[DataRequired("Enter the meeting date"), Length(max=100)])
+    name = StringField(
+        "Full name of the signatory",
+        validators=[DataRequired("Enter the signatory's full name"), Length(max=200)],
+    )
+    role = StringField(
+        "Their role",
+        description="For example, Senior Information Risk Owner (SIRO)",
+        validators=[DataRequired("Enter the signatory's role"), Length(max=200)],
+    )
+    board = StringField(
+        "Board or committee that approved the plan",
+        validators=[DataRequired("Enter the board or committee"), Length(max=200)],
+    )
+    meeting_date = StringField(
+        "Meeting date",
+        description="For example, 10/07/2023",
+        validators=[DataRequired("Enter the meeting date"), Length(max=100)],
+    )
     minute_reference = StringField("Minute reference (optional)", validators=[Length(max=100)])
 
 

@@ -15,7 +15,9 @@ admin_only = roles_required(roles.ADMIN)
 
 
 def _region_choices():
-    return [SelectChoice("", "None")] + [SelectChoice(str(r.id), r.name) for r in Region.select().order_by(Region.name)]
+    return [SelectChoice("", "None")] + [
+        SelectChoice(str(r.id), r.name) for r in Region.select().order_by(Region.name)
+    ]
 
 
 def _organisation_choices():
@@ -42,8 +44,11 @@ def index():
 @bp.route("/organisations")
 @admin_only
 def organisations():
-    orgs = Organisation.select(Organisation, Region).join(Region, on=(Organisation.region == Region.id),
-                                                          join_type=JOIN.LEFT_OUTER).order_by(Organisation.name)
+    orgs = (
+        Organisation.select(Organisation, Region)
+        .join(Region, on=(Organisation.region == Region.id), join_type=JOIN.LEFT_OUTER)
+        .order_by(Organisation.name)
+    )
     return render_template("admin/organisations.html", organisations=orgs)
 
 
@@ -59,8 +64,12 @@ def organisation(org_id: int | None = None):
     if form.validate_on_submit():
         try:
             accounts.save_organisation(
-                current_user, organisation=org, ods_code=form.ods_code.data, name=form.name.data,
-                org_type=form.org_type.data, region_id=int(form.region.data) if form.region.data else None,
+                current_user,
+                organisation=org,
+                ods_code=form.ods_code.data,
+                name=form.name.data,
+                org_type=form.org_type.data,
+                region_id=int(form.region.data) if form.region.data else None,
                 active=form.active.data,
             )
         except accounts.AccountError as error:
@@ -74,7 +83,9 @@ def organisation(org_id: int | None = None):
 @bp.route("/users")
 @admin_only
 def users():
-    people = User.select(User, Organisation).join(Organisation, join_type=JOIN.LEFT_OUTER).order_by(User.email)
+    people = (
+        User.select(User, Organisation).join(Organisation, join_type=JOIN.LEFT_OUTER).order_by(User.email)
+    )
     return render_template("admin/users.html", users=people)
 
 
@@ -86,18 +97,25 @@ def user(user_id: int | None = None):
     if user_id and person is None:
         abort(404)
     form_class = UserForm if person else NewUserForm
-    form = form_class(obj=person, organisation=str(person.organisation_id or "") if person else "",
-                      region=str(person.region_id or "") if person else "")
+    form = form_class(
+        obj=person,
+        organisation=str(person.organisation_id or "") if person else "",
+        region=str(person.region_id or "") if person else "",
+    )
     form.organisation.choices = _organisation_choices()
     form.region.choices = _region_choices()
     if form.validate_on_submit():
         try:
             accounts.save_user(
-                current_user, user=person, email=form.email.data, full_name=form.full_name.data,
+                current_user,
+                user=person,
+                email=form.email.data,
+                full_name=form.full_name.data,
                 role=form.role.data,
                 organisation_id=int(form.organisation.data) if form.organisation.data else None,
                 region_id=int(form.region.data) if form.region.data else None,
-                active=form.active.data, password=getattr(form, "password", None) and form.password.data,
+                active=form.active.data,
+                password=getattr(form, "password", None) and form.password.data,
             )
         except accounts.AccountError as error:
             _apply_error(form, error)
@@ -131,7 +149,9 @@ def catalogue():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            report = reference.import_catalogue(upload.read(reference.CATALOGUE_MAX_BYTES + 1), upload.filename)
+            report = reference.import_catalogue(
+                upload.read(reference.CATALOGUE_MAX_BYTES + 1), upload.filename
+            )
         except reference.ImportRefused as exc:
             form.file.errors.append(str(exc))
         else:

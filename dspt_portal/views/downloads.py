@@ -55,15 +55,20 @@ def submission_pdf(plan_id: int, number: int):
 @signed_in
 def plan_xlsx(plan_id: int):
     snapshot = plan_verbs.snapshot(get_plan_or_404(current_user, plan_id))
-    return _attachment(documents.spreadsheet(snapshot), documents.filename(snapshot, "xlsx"),
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _attachment(
+        documents.spreadsheet(snapshot),
+        documents.filename(snapshot, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.route("/plans/<int:plan_id>/plan.csv")
 @signed_in
 def plan_csv(plan_id: int):
     snapshot = plan_verbs.snapshot(get_plan_or_404(current_user, plan_id))
-    return _attachment(documents.csv_file(snapshot), documents.filename(snapshot, "csv"), "text/csv; charset=utf-8")
+    return _attachment(
+        documents.csv_file(snapshot), documents.filename(snapshot, "csv"), "text/csv; charset=utf-8"
+    )
 
 
 @bp.route("/verify", methods=["GET", "POST"])

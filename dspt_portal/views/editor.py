@@ -16,8 +16,16 @@ from ..domain.catalogue import missing_mandatory
 from ..domain.validation import MilestoneInput, RowCheck, validate_row
 from ..models import Decision, EvidenceItem, Plan, PlanRow, Submission
 
-ROW_FIELDS = ("current_position", "actions", "milestones", "completion_date", "owner",
-              "covid_impact", "covid_note", "exceptional_circumstances")
+ROW_FIELDS = (
+    "current_position",
+    "actions",
+    "milestones",
+    "completion_date",
+    "owner",
+    "covid_impact",
+    "covid_note",
+    "exceptional_circumstances",
+)
 
 
 @dataclass
@@ -61,14 +69,30 @@ class RowView:
         return Markup("").join(parts)  # join escapes every part that is not Markup
 
 
-_SLOT, _SLOT_CLASS, _OOB, _GT = Markup('<div id="'), Markup('" class="app-field-message"'), Markup(' hx-swap-oob="true"'), Markup(">")
+_SLOT, _SLOT_CLASS, _OOB, _GT = (
+    Markup('<div id="'),
+    Markup('" class="app-field-message"'),
+    Markup(' hx-swap-oob="true"'),
+    Markup(">"),
+)
 _ERROR = Markup('<span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">Error:</span> ')
-_WARNING = Markup('<div class="nhsuk-inset-text app-field-warning"><span class="nhsuk-u-visually-hidden">Warning: </span><p>')
+_WARNING = Markup(
+    '<div class="nhsuk-inset-text app-field-warning"><span class="nhsuk-u-visually-hidden">Warning: </span><p>'
+)
 _END_SPAN, _END_WARNING, _END_DIV = Markup("</span>"), Markup("</p></div>"), Markup("</div>")
 
 
-def row_view(row: PlanRow, check: RowCheck, *, values=None, milestones=None, version=None,
-             show_errors=None, conflict=None, notice="") -> RowView:
+def row_view(
+    row: PlanRow,
+    check: RowCheck,
+    *,
+    values=None,
+    milestones=None,
+    version=None,
+    show_errors=None,
+    conflict=None,
+    notice="",
+) -> RowView:
     # Live validation and saves pass what was typed: only read the stored row (its milestones are
     # another query) when something is missing.
     stored = plan_verbs.row_input(row) if values is None or milestones is None else None
@@ -79,20 +103,31 @@ def row_view(row: PlanRow, check: RowCheck, *, values=None, milestones=None, ver
     if not milestones:
         milestones = [MilestoneInput()]  # always offer one milestone to fill in
     return RowView(
-        row=row, values=values, milestones=milestones, check=check,
+        row=row,
+        values=values,
+        milestones=milestones,
+        check=check,
         version=row.version if version is None else version,
         # A row nobody has saved yet would be all errors: show them once someone has worked on it.
         show_errors=row.version > 1 if show_errors is None else show_errors,
-        conflict=conflict, notice=notice,
+        conflict=conflict,
+        notice=notice,
     )
 
 
 def _grouped(views: list[RowView]):
     """Rows grouped by standard, then assertion, in catalogue order."""
-    by_standard = groupby(views, key=lambda v: (v.row.evidence_item.standard, v.row.evidence_item.standard_title))
+    by_standard = groupby(
+        views, key=lambda v: (v.row.evidence_item.standard, v.row.evidence_item.standard_title)
+    )
     return [
-        (standard, [(assertion, list(items)) for assertion, items in
-                    groupby(rows, key=lambda v: v.row.evidence_item.assertion)])
+        (
+            standard,
+            [
+                (assertion, list(items))
+                for assertion, items in groupby(rows, key=lambda v: v.row.evidence_item.assertion)
+            ],
+        )
         for standard, rows in by_standard
     ]
 
@@ -101,8 +136,10 @@ def _editor_context(plan: Plan, overrides: dict[int, RowView] | None = None) -> 
     context = status_context(plan)
     rows = context["rows"]
     views = [(overrides or {}).get(row.id) or row_view(row, check) for row, check in context["checked"]]
-    mandatory = {i.ref for i in EvidenceItem.select(EvidenceItem.ref).where(
-        (EvidenceItem.toolkit_year == plan.toolkit_year_id) & (EvidenceItem.mandatory == True))}  # noqa: E712
+    mandatory_items = EvidenceItem.select(EvidenceItem.ref).where(
+        (EvidenceItem.toolkit_year == plan.toolkit_year_id) & (EvidenceItem.mandatory == True)  # noqa: E712
+    )
+    mandatory = {item.ref for item in mandatory_items}
     submissions = list(plan.submissions.order_by(Submission.number.desc()))
     return {
         **context,
@@ -129,7 +166,9 @@ def _edit_from_form(form) -> tuple[plan_verbs.RowEdit, str]:
         index = action.removeprefix("remove_milestone-")
         if index.isdigit() and int(index) < len(values.milestones):
             del values.milestones[int(index)]
-    return plan_verbs.RowEdit(values=values, partial=bool(form.partial.data), version=form.version.data), action
+    return plan_verbs.RowEdit(
+        values=values, partial=bool(form.partial.data), version=form.version.data
+    ), action
 
 
 def _values(edit: plan_verbs.RowEdit) -> dict:
@@ -148,13 +187,25 @@ def save(plan: Plan, row: PlanRow, form):
         theirs = stale.row
         theirs.evidence_item = row.evidence_item
         conflict = {**plan_verbs.row_dict(theirs), "updated_at": theirs.updated_at}
-        view = row_view(row, validate_row(edit.values, plan_verbs.year_rules(plan.toolkit_year), today()),
-                        values=_values(edit), milestones=edit.values.milestones, version=theirs.version,
-                        show_errors=True, conflict=conflict)
+        view = row_view(
+            row,
+            validate_row(edit.values, plan_verbs.year_rules(plan.toolkit_year), today()),
+            values=_values(edit),
+            milestones=edit.values.milestones,
+            version=theirs.version,
+            show_errors=True,
+            conflict=conflict,
+        )
         return _row_response(plan, view, status=409)
     except plan_verbs.NotEditable as exc:
-        view = row_view(row, RowCheck(), values=_values(edit), milestones=edit.values.milestones,
-                        show_errors=False, notice=str(exc))
+        view = row_view(
+            row,
+            RowCheck(),
+            values=_values(edit),
+            milestones=edit.values.milestones,
+            show_errors=False,
+            notice=str(exc),
+        )
         return _row_response(plan, view, status=409)
     view = row_view(row, check, values=_values(edit), milestones=edit.values.milestones, show_errors=True)
     if not request.htmx:
@@ -169,10 +220,12 @@ def _autosave_response(view: RowView, changed: bool):
     """Only this row's messages, status and version. The plan-wide panels (readiness, sign-off,
     progress) fetch themselves once typing pauses (the "plan-changed" event, see edit.html):
     re-checking every row of a 200-row plan on each keystroke's save was most of its cost."""
-    fields = list(ROW_FIELDS) + [f"milestones-{i}-{part}" for i in range(len(view.milestones))
-                                 for part in ("description", "date")]
-    response = make_response(render_template("plans/_row_messages.html", view=view, fields=fields,
-                                             with_status=True))
+    fields = list(ROW_FIELDS) + [
+        f"milestones-{i}-{part}" for i in range(len(view.milestones)) for part in ("description", "date")
+    ]
+    response = make_response(
+        render_template("plans/_row_messages.html", view=view, fields=fields, with_status=True)
+    )
     if changed:
         response.headers["HX-Trigger"] = "plan-changed"
     response.headers["Vary"] = "HX-Request"

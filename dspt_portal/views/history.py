@@ -16,8 +16,12 @@ bp = Blueprint("history", __name__)
 
 
 def _events(plan):
-    return list(AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER)
-                .where(AuditEvent.plan == plan.id).order_by(AuditEvent.created_at, AuditEvent.id))
+    return list(
+        AuditEvent.select(AuditEvent, User)
+        .join(User, JOIN.LEFT_OUTER)
+        .where(AuditEvent.plan == plan.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    )
 
 
 @bp.route("/plans/<int:plan_id>/history")
@@ -36,9 +40,18 @@ def plan_history_csv(plan_id: int):
     writer.writerow(["When (UTC)", "Who", "Role", "What", "Summary"])
     for event in _events(plan):
         actor = event.actor
-        writer.writerow([neutralise(v) for v in (
-            event.created_at.isoformat(timespec="seconds"), actor.full_name if actor else "System",
-            actor.role if actor else "", event.action, event.summary)])
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in (
+                    event.created_at.isoformat(timespec="seconds"),
+                    actor.full_name if actor else "System",
+                    actor.role if actor else "",
+                    event.action,
+                    event.summary,
+                )
+            ]
+        )
     name = f"IP-{plan.toolkit_year.label}-{plan.organisation.ods_code}-{plan.id}-history.csv"
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -44,11 +44,21 @@ def upload(plan_id: int):
         if not result.problems:
             current = [plan_verbs.row_dict(r) for r in plan_verbs.load_rows(plan)]
             preview = import_preview.compare(current, result.rows)
-    token = _serializer().dumps({"plan": plan.id, "version": plan.version, "rows": result.rows}) \
-        if preview is not None else None
+    token = (
+        _serializer().dumps({"plan": plan.id, "version": plan.version, "rows": result.rows})
+        if preview is not None
+        else None
+    )
     status = 422 if (form.errors or (result and result.problems)) else 200
-    return render_template("imports/upload.html", plan=plan, form=form, result=result, preview=preview,
-                           token=token, confirm=ConfirmForm()), status
+    return render_template(
+        "imports/upload.html",
+        plan=plan,
+        form=form,
+        result=result,
+        preview=preview,
+        token=token,
+        confirm=ConfirmForm(),
+    ), status
 
 
 @bp.route("/<int:plan_id>/import/apply", methods=["POST"])
@@ -65,8 +75,10 @@ def apply(plan_id: int):
     if payload["plan"] != plan.id:
         abort(400)
     if payload["version"] != plan.version:
-        flash("The plan changed after you uploaded the spreadsheet. Upload it again to see an up-to-date preview.",
-              "warning")
+        flash(
+            "The plan changed after you uploaded the spreadsheet. Upload it again to see an up-to-date preview.",
+            "warning",
+        )
         return redirect(url_for("imports.upload", plan_id=plan.id))
     try:
         changed = plan_verbs.apply_import(current_user, plan, payload["rows"], _catalogue(plan), today())

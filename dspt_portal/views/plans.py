@@ -26,8 +26,9 @@ def home():
     plans = {p.toolkit_year_id: p for p in visible_plans(current_user)}
     years = list(ToolkitYear.select().order_by(ToolkitYear.label.desc()))
     catalogued = {item.toolkit_year_id for item in EvidenceItem.select(EvidenceItem.toolkit_year).distinct()}
-    return render_template("plans/home.html", years=years, plans=plans, workflow=workflow,
-                           catalogued=catalogued)
+    return render_template(
+        "plans/home.html", years=years, plans=plans, workflow=workflow, catalogued=catalogued
+    )
 
 
 def _catalogue(year: ToolkitYear, org_type: str) -> list[EvidenceItem]:
@@ -58,11 +59,29 @@ def _choose_items(year, plan=None):
         if not problems:
             return [(by_ref[r], r in partial) for r in refs if r in by_ref], None
     lowered = query.lower()
-    shown = [i for i in catalogue if i.ref not in in_plan and (
-        not query or i.ref.startswith(query) or lowered in i.text.lower() or lowered in i.standard_title.lower()
-        or i.ref in chosen)]
-    context = dict(form=form, year=year, items=shown, chosen=set(chosen), partial=partial, query=query,
-                   problems=problems, plan=plan, total=len(catalogue))
+    shown = [
+        i
+        for i in catalogue
+        if i.ref not in in_plan
+        and (
+            not query
+            or i.ref.startswith(query)
+            or lowered in i.text.lower()
+            or lowered in i.standard_title.lower()
+            or i.ref in chosen
+        )
+    ]
+    context = dict(
+        form=form,
+        year=year,
+        items=shown,
+        chosen=set(chosen),
+        partial=partial,
+        query=query,
+        problems=problems,
+        plan=plan,
+        total=len(catalogue),
+    )
     if request.htmx and not request.htmx.history_restore_request and request.method == "GET":
         response = make_response(render_template("plans/_catalogue_items.html", **context))
     else:
@@ -173,16 +192,22 @@ def sign_off(plan_id: int):
                 form.meeting_date.errors.append("Meeting date must be today or in the past")
             else:
                 plan_verbs.record_sign_off(
-                    current_user, plan, name=form.name.data, role=form.role.data, board=form.board.data,
-                    meeting_date=meeting_date, minute_reference=form.minute_reference.data,
+                    current_user,
+                    plan,
+                    name=form.name.data,
+                    role=form.role.data,
+                    board=form.board.data,
+                    meeting_date=meeting_date,
+                    minute_reference=form.minute_reference.data,
                 )
                 flash("Sign-off recorded. The plan can now be submitted.", "success")
                 return redirect(url_for("plans.edit", plan_id=plan.id))
     elif request.method == "GET":
         form.name.data = form.name.data or current_user.full_name
     status = 422 if form.errors else 200
-    return render_template("plans/sign_off.html", plan=plan, form=form, row_problems=row_problems,
-                           rows=rows), status
+    return render_template(
+        "plans/sign_off.html", plan=plan, form=form, row_problems=row_problems, rows=rows
+    ), status
 
 
 @bp.route("/<int:plan_id>/submit", methods=["GET", "POST"])
@@ -201,7 +226,10 @@ def submit(plan_id: int):
         except workflow.TransitionRefused as exc:
             flash(exc.message, "warning")
             return redirect(url_for("plans.edit", plan_id=plan.id))
-        flash(f"Plan submitted to NHS England (submission {submission.number}). "
-              "It is read-only until a reviewer asks for changes.", "success")
+        flash(
+            f"Plan submitted to NHS England (submission {submission.number}). "
+            "It is read-only until a reviewer asks for changes.",
+            "success",
+        )
         return redirect(url_for("plans.edit", plan_id=plan.id))
     return render_template("plans/submit.html", plan=plan, form=form)

@@ -18,20 +18,28 @@ org_user = roles_required(*roles.ORGANISATION_ROLES)
 
 def _stored_form(row) -> ProgressRowForm:
     return ProgressRowForm(
-        formdata=None, prefix=f"row-{row.id}", status=row.progress_status or None,
+        formdata=None,
+        prefix=f"row-{row.id}",
+        status=row.progress_status or None,
         actual_completion_date=format_date(row.actual_completion_date) if row.actual_completion_date else "",
-        note=row.progress_note)
+        note=row.progress_note,
+    )
 
 
 def _render(plan, posted: dict | None = None, status: int = 200):
     rows = plan_verbs.load_rows(plan)
     forms = {row.id: (posted or {}).get(row.id) or _stored_form(row) for row in rows}
     return render_template(
-        "progress/plan.html", plan=plan, rows=rows, row_forms=forms, changes=reviews.date_changes(plan),
+        "progress/plan.html",
+        plan=plan,
+        rows=rows,
+        row_forms=forms,
+        changes=reviews.date_changes(plan),
         standing=reviews.progress_standing_for(plan, today()) if plan.state == "agreed" else None,
         all_complete=bool(rows) and all(r.progress_status == "complete" for r in rows),
         all_recorded=bool(rows) and all(r.progress_status for r in rows),
-        labels=reviews.PROGRESS_STATUSES, confirm=ConfirmForm(formdata=None),
+        labels=reviews.PROGRESS_STATUSES,
+        confirm=ConfirmForm(formdata=None),
         page_has_errors=any(f.errors for f in forms.values()),
     ), status
 
@@ -61,8 +69,17 @@ def save_row(plan_id: int, row_id: int):
         revised = _date(form.revised_date, "Revised completion date")
         if not form.errors:
             try:
-                reviews.save_progress(current_user, plan, row, form.status.data or "", actual, form.note.data,
-                                      revised, form.revised_reason.data, today=today())
+                reviews.save_progress(
+                    current_user,
+                    plan,
+                    row,
+                    form.status.data or "",
+                    actual,
+                    form.note.data,
+                    revised,
+                    form.revised_reason.data,
+                    today=today(),
+                )
             except reviews.ProgressRefused as exc:
                 for name, message in exc.errors.items():
                     getattr(form, name).errors = [message]
@@ -71,23 +88,33 @@ def save_row(plan_id: int, row_id: int):
                 return redirect(url_for("progress.plan_progress", plan_id=plan.id))
             else:
                 flash(f"Progress saved for {row.evidence_item.ref}.", "success")
-                return redirect(url_for("progress.plan_progress", plan_id=plan.id,
-                                        _anchor="progress-" + row.evidence_item.ref.replace(".", "-")))
+                return redirect(
+                    url_for(
+                        "progress.plan_progress",
+                        plan_id=plan.id,
+                        _anchor="progress-" + row.evidence_item.ref.replace(".", "-"),
+                    )
+                )
     return _render(plan, {row.id: form}, 422)
 
 
 @bp.route("/plans/<int:plan_id>/progress/submit", methods=["POST"])
 @org_user
 def submit_update(plan_id: int):
-    return _submit(plan_id, reviews.submit_progress, "Progress update sent to NHS England (submission {number}).")
+    return _submit(
+        plan_id, reviews.submit_progress, "Progress update sent to NHS England (submission {number})."
+    )
 
 
 @bp.route("/plans/<int:plan_id>/progress/complete", methods=["POST"])
 @org_user
 def submit_completion(plan_id: int):
-    return _submit(plan_id, reviews.submit_completion,
-                   "Completed plan sent to NHS England (submission {number}). "
-                   "Your status changes to Standards Met once they confirm it.")
+    return _submit(
+        plan_id,
+        reviews.submit_completion,
+        "Completed plan sent to NHS England (submission {number}). "
+        "Your status changes to Standards Met once they confirm it.",
+    )
 
 
 def _submit(plan_id: int, verb, done: str):

@@ -23,12 +23,18 @@ reviewer = roles_required(*roles.REVIEWER_ROLES)
 def _filter_form() -> tuple[QueueFilterForm, reviews.QueueFilters]:
     form = QueueFilterForm(request.args)
     form.region.choices += [SelectChoice(str(r.id), r.name) for r in Region.select().order_by(Region.name)]
-    form.year.choices += [SelectChoice(y.label, y.label) for y in ToolkitYear.select().order_by(ToolkitYear.label.desc())]
+    form.year.choices += [
+        SelectChoice(y.label, y.label) for y in ToolkitYear.select().order_by(ToolkitYear.label.desc())
+    ]
     region = form.region.data
     filters = reviews.QueueFilters(
-        tab=form.tab_value(), org_type=form.org_type.data or "",
-        region=int(region) if region and region.isdigit() else None, year=form.year.data or "",
-        overdue=bool(form.overdue.data), mine=bool(form.mine.data), sort=form.sort.data or "waiting",
+        tab=form.tab_value(),
+        org_type=form.org_type.data or "",
+        region=int(region) if region and region.isdigit() else None,
+        year=form.year.data or "",
+        overdue=bool(form.overdue.data),
+        mine=bool(form.mine.data),
+        sort=form.sort.data or "waiting",
     )
     return form, filters
 
@@ -41,8 +47,9 @@ def queue():
     args = {k: v for k, v in request.args.items() if k != "page"}
     context = dict(form=form, filters=filters, result=result, tabs=reviews.TABS, args=args)
     fragment = request.htmx and not request.htmx.history_restore_request
-    response = make_response(render_template(
-        "reviews/_queue_results.html" if fragment else "reviews/queue.html", **context))
+    response = make_response(
+        render_template("reviews/_queue_results.html" if fragment else "reviews/queue.html", **context)
+    )
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -57,9 +64,16 @@ def _review_context(plan, decision_form=None, comment_form=None, assign_form=Non
     comment_form.ref.choices = [SelectChoice(r["ref"], f"{r['ref']}: {r['text'][:80]}") for r in rows]
     assign_form = assign_form or AssignForm(assignee=str(plan.assigned_to_id or ""))
     assign_form.assignee.choices = [SelectChoice("", "Nobody")] + [
-        SelectChoice(str(u.id), u.full_name + (" (you)" if u.id == current_user.id else "")) for u in data["colleagues"]]
-    return dict(data, decision_form=decision_form, comment_form=comment_form, assign_form=assign_form,
-                page_has_errors=bool(decision_form.errors or comment_form.errors or assign_form.errors))
+        SelectChoice(str(u.id), u.full_name + (" (you)" if u.id == current_user.id else ""))
+        for u in data["colleagues"]
+    ]
+    return dict(
+        data,
+        decision_form=decision_form,
+        comment_form=comment_form,
+        assign_form=assign_form,
+        page_has_errors=bool(decision_form.errors or comment_form.errors or assign_form.errors),
+    )
 
 
 @bp.route("/plans/<int:plan_id>")
@@ -76,14 +90,23 @@ def decide(plan_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            reviews.decide(current_user, plan, form.action.data or "", reason=form.reason.data,
-                           accepted_by=form.accepted_by.data, call_with_rsl=form.call_with_rsl.data,
-                           today=today())
+            reviews.decide(
+                current_user,
+                plan,
+                form.action.data or "",
+                reason=form.reason.data,
+                accepted_by=form.accepted_by.data,
+                call_with_rsl=form.call_with_rsl.data,
+                today=today(),
+            )
         except workflow.TransitionRefused as exc:
             _place_error(form, exc.message)
         else:
-            flash(f"{reviews.DONE_LABELS[workflow.Action(form.action.data)]}. "
-                  "The organisation will be told by e-mail.", "success")
+            flash(
+                f"{reviews.DONE_LABELS[workflow.Action(form.action.data)]}. "
+                "The organisation will be told by e-mail.",
+                "success",
+            )
             return redirect(url_for("reviews.review", plan_id=plan.id))
     return render_template("reviews/review.html", **_review_context(plan, decision_form=form)), 422
 
@@ -131,7 +154,9 @@ def comment(plan_id: int):
             getattr(form, exc.field or "body").errors = [exc.message]
         else:
             flash(f"Comment added to {form.ref.data}.", "success")
-            return redirect(url_for("reviews.review", plan_id=plan.id, _anchor="row-" + form.ref.data.replace(".", "-")))
+            return redirect(
+                url_for("reviews.review", plan_id=plan.id, _anchor="row-" + form.ref.data.replace(".", "-"))
+            )
     return render_template("reviews/review.html", **_review_context(plan, comment_form=form)), 422
 
 
@@ -139,17 +164,32 @@ def comment(plan_id: int):
 @reviewer
 def dashboard():
     counts = reviews.dashboard_counts(current_user)
-    charts = [(key, title, rows, max([n for _, n in rows], default=0)) for key, title, rows in (
-        ("state", "Plans by status", counts["state"]),
-        ("region", "Plans by region", counts["region"]),
-        ("org-type", "Plans by organisation type", counts["org_type"]))]
+    charts = [
+        (key, title, rows, max([n for _, n in rows], default=0))
+        for key, title, rows in (
+            ("state", "Plans by status", counts["state"]),
+            ("region", "Plans by region", counts["region"]),
+            ("org-type", "Plans by organisation type", counts["org_type"]),
+        )
+    ]
     overdue = reviews.overdue_list(current_user, today())
-    return render_template("reviews/dashboard.html", charts=charts, overdue=overdue,
-                           total=visible_plans(current_user).count())
+    return render_template(
+        "reviews/dashboard.html", charts=charts, overdue=overdue, total=visible_plans(current_user).count()
+    )
 
 
-CSV_HEADER = ["Organisation", "ODS code", "Organisation type", "Region", "Toolkit year", "Agreed on",
-              "Overdue since", "Escalated", "Operator of Essential Services", "Assigned to"]
+CSV_HEADER = [
+    "Organisation",
+    "ODS code",
+    "Organisation type",
+    "Region",
+    "Toolkit year",
+    "Agreed on",
+    "Overdue since",
+    "Escalated",
+    "Operator of Essential Services",
+    "Assigned to",
+]
 
 
 @bp.route("/overdue.csv")
@@ -160,12 +200,25 @@ def overdue_csv():
     writer.writerow(CSV_HEADER)
     for item in reviews.overdue_list(current_user, today()):
         plan, org = item.plan, item.plan.organisation
-        writer.writerow([neutralise(v) for v in (
-            org.name, org.ods_code, org.org_type, org.region.name if org.region_id else "",
-            plan.toolkit_year.label, plan.agreed_on.isoformat(),
-            item.overdue_since.isoformat() if item.overdue_since else "",
-            "Yes" if item.escalated else "No", "Yes" if item.oes else "No",
-            plan.assigned_to.full_name if plan.assigned_to_id else "")])
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in (
+                    org.name,
+                    org.ods_code,
+                    org.org_type,
+                    org.region.name if org.region_id else "",
+                    plan.toolkit_year.label,
+                    plan.agreed_on.isoformat(),
+                    item.overdue_since.isoformat() if item.overdue_since else "",
+                    "Yes" if item.escalated else "No",
+                    "Yes" if item.oes else "No",
+                    plan.assigned_to.full_name if plan.assigned_to_id else "",
+                )
+            ]
+        )
     response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="overdue-progress-updates-{today().isoformat()}.csv"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="overdue-progress-updates-{today().isoformat()}.csv"'
+    )
     return response

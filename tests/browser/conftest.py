@@ -12,8 +12,15 @@ from dspt_portal import demo
 from dspt_portal.extensions import db
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REASON = "needs Debian's chromium package (apt-get install chromium); .ci/run installs it"
 
 if not CHROMIUM and os.environ.get("REQUIRE_BROWSER"):
@@ -63,11 +70,18 @@ class Browsing:
         page.set_default_timeout(10_000)
         self.errors = []
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" and
-                "Content Security Policy" in msg.text else None)
+        page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(msg.text)
+                if msg.type == "error" and "Content Security Policy" in msg.text
+                else None
+            ),
+        )
         # Nothing may leave the machine: every request to another host is refused.
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                   else route.abort())
+        page.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort()
+        )
 
     def go(self, path):
         self.page.goto(self.server + path)

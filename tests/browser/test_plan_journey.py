@@ -20,7 +20,9 @@ def start_plan(person):
         person.page.locator(f"#item-{ref.replace('.', '-')}").check()
     person.assert_accessible()
     person.page.get_by_role("button", name="Start the plan").click()
-    expect(person.page.locator(".nhsuk-notification-banner")).to_contain_text("Plan started with 3 evidence items")
+    expect(person.page.locator(".nhsuk-notification-banner")).to_contain_text(
+        "Plan started with 3 evidence items"
+    )
 
 
 def fill_row(page, ref, *, completion="31/03/2024", save_button=False):
@@ -53,7 +55,9 @@ def sign_off_and_submit(person):
     expect(page.locator("#readiness")).to_contain_text("Ready to submit")
     page.get_by_role("link", name="Submit the plan to NHS England").click()
     page.get_by_role("button", name="Submit the plan").click()
-    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Plan submitted to NHS England (submission 1)")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
+        "Plan submitted to NHS England (submission 1)"
+    )
     # Read-only now, with the submission listed.
     expect(page.locator("textarea")).to_have_count(0)
     expect(page.get_by_text("Submitted: waiting for NHS England")).to_be_visible()
@@ -70,7 +74,9 @@ def test_plan_journey_with_javascript(person):
     message = page.locator("#row-1-1-4-completion_date-message")
     expect(message).to_contain_text("Completion date must be on or before 30 June 2024")
     assert page.evaluate("window.noPageLoad") is True
-    expect(page.locator("#readiness")).to_contain_text("1.1.4: Completion date must be on or before 30 June 2024")
+    expect(page.locator("#readiness")).to_contain_text(
+        "1.1.4: Completion date must be on or before 30 June 2024"
+    )
     person.assert_accessible()
 
     page.fill("#row-1-1-4-completion_date", "31/03/2024")
@@ -92,7 +98,8 @@ def test_plan_journey_without_javascript(person_without_js):
     page = person.page
     fill_row(page, "1.1.4", completion="01/07/2024", save_button=True)
     expect(page.locator("#row-1-1-4-completion_date-message")).to_contain_text(
-        "Completion date must be on or before 30 June 2024")
+        "Completion date must be on or before 30 June 2024"
+    )
     expect(page.locator("#row-1-1-4-completion_date")).to_have_value("01/07/2024")  # nothing typed is lost
     page.fill("#row-1-1-4-completion_date", "31/03/2024")
     page.get_by_role("button", name="Save 1.1.4").click()

@@ -17,8 +17,10 @@ TRUST = "Riverside University Hospitals NHS Trust"
 COUNCIL = "Northshire County Council"
 REFS = ("1.1.4", "3.2.1")
 REASON = "1.1.4 needs a named owner for each system and a date for finding the two missing systems."
-NEW_ACTIONS = ("Rewrite the policy, approve it at the IG group and brief every team on it. "
-               "Add the two missing systems to the asset register by 30/09/2023.")
+NEW_ACTIONS = (
+    "Rewrite the policy, approve it at the IG group and brief every team on it. "
+    "Add the two missing systems to the asset register by 30/09/2023."
+)
 
 
 def submitted_plan(make, ods_code: str, editor: str, siro: str):
@@ -164,7 +166,9 @@ def test_changes_requested_resubmitted_agreed_progress_and_completion(people_at_
     expect(page.locator("#plan-sign_off")).to_contain_text("Signed off")
     page.get_by_role("link", name="Submit the plan to NHS England").click()
     page.get_by_role("button", name="Submit the plan").click()
-    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Plan submitted to NHS England (submission 2)")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
+        "Plan submitted to NHS England (submission 2)"
+    )
 
     # The RSL sees exactly what changed, and agrees.
     page = rsl.page
@@ -201,7 +205,8 @@ def test_changes_requested_resubmitted_agreed_progress_and_completion(people_at_
     first.get_by_role("button", name="Save progress for 1.1.4").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the date the action was completed")
     expect(page.locator("#progress-1-1-4").get_by_label("Progress note (optional)")).to_have_value(
-        "Asset register reviewed.")
+        "Asset register reviewed."
+    )
     editor.assert_accessible()
     for ref in REFS:
         section = page.locator("#progress-" + ref.replace(".", "-"))
@@ -209,9 +214,13 @@ def test_changes_requested_resubmitted_agreed_progress_and_completion(people_at_
         section.get_by_label("Actual completion date").fill("14/07/2023")
         section.get_by_role("button", name=f"Save progress for {ref}").click()
         expect(page.locator(".nhsuk-notification-banner")).to_contain_text(f"Progress saved for {ref}.")
-        expect(page.locator("#progress-" + ref.replace(".", "-"))).to_contain_text("Complete, completed on 14/07/2023")
+        expect(page.locator("#progress-" + ref.replace(".", "-"))).to_contain_text(
+            "Complete, completed on 14/07/2023"
+        )
     page.get_by_role("button", name="Send the progress update").click()
-    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Progress update sent to NHS England (submission 3).")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
+        "Progress update sent to NHS England (submission 3)."
+    )
     editor.assert_accessible()
 
     rsl.go("/reviews?tab=agreed")
@@ -228,7 +237,9 @@ def test_changes_requested_resubmitted_agreed_progress_and_completion(people_at_
     # Every action is complete: the trust submits the completed plan and the RSL confirms it.
     editor.go(f"/plans/{plan_id}/progress")
     page.get_by_role("button", name="Submit the completed plan").click()
-    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Completed plan sent to NHS England (submission 4).")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
+        "Completed plan sent to NHS England (submission 4)."
+    )
     expect(page.locator("main")).to_contain_text("You submitted the completed plan")
     decide(rsl, plan_id, "Confirm the plan is complete", "Confirmed the plan is complete")
     expect(rsl.page.locator("main")).to_contain_text("This plan is complete")
@@ -261,7 +272,8 @@ def test_reminders_sent_once_and_dashboard(people_at_browsers, plans, app):
     admin.go("/admin/outbox")
     expect(admin.page.get_by_role("heading", level=1)).to_have_text("E-mail outbox")
     cells = admin.page.locator("main table tbody tr").evaluate_all(
-        "rows => rows.map(r => [r.cells[1].innerText.trim(), r.cells[2].innerText.trim()])")
+        "rows => rows.map(r => [r.cells[1].innerText.trim(), r.cells[2].innerText.trim()])"
+    )
     sent = Counter(tuple(c) for c in cells)
     assert all(n == 1 for n in sent.values()), sent
     overdue = {to for to, subject in sent if subject == "Progress update overdue since 30 September 2023"}

@@ -45,9 +45,7 @@ def test_parse_ref_list_empty():
 
 
 def test_parse_ref_list_problems():
-    selection = parse_ref_list(
-        "1.1.4 9.9.9 abc 1.1.99 1.1.4 <script> 1.1.4 1.2", KNOWN, "2022-23"
-    )
+    selection = parse_ref_list("1.1.4 9.9.9 abc 1.1.99 1.1.4 <script> 1.1.4 1.2", KNOWN, "2022-23")
     assert not selection.ok
     assert selection.refs == ["1.1.4"]
     assert selection.unknown == ["9.9.9", "1.1.99"]
@@ -85,9 +83,7 @@ def test_valid_catalogue_rows():
         [
             _csv_row(),
             _csv_row(ref="1.1.5", mandatory="", org_types="ICB; Local Authority"),
-            _csv_row(
-                ref="1.1.6", mandatory="False", org_types="arm\u2019s length body"
-            ),
+            _csv_row(ref="1.1.6", mandatory="False", org_types="arm\u2019s length body"),
             _csv_row(standard="10", assertion="10.2", ref="10.2.1", mandatory="0"),
         ],
         YEARS,
@@ -111,9 +107,7 @@ def test_valid_catalogue_rows():
 
 
 def test_same_ref_in_different_years_is_fine():
-    rows, errors = validate_catalogue_rows(
-        [_csv_row(), _csv_row(toolkit_year="2021-22")], YEARS
-    )
+    rows, errors = validate_catalogue_rows([_csv_row(), _csv_row(toolkit_year="2021-22")], YEARS)
     assert errors == []
     assert len(rows) == 2
 
@@ -164,9 +158,7 @@ def test_row_numbers_and_duplicates():
         "Row 4: enter the evidence item text",
         "Row 5: mandatory must be yes, no or blank, not “Y?”",
     ]
-    _, errors = validate_catalogue_rows(
-        [_csv_row(), _csv_row(ref="1.1.5"), _csv_row()], YEARS
-    )
+    _, errors = validate_catalogue_rows([_csv_row(), _csv_row(ref="1.1.5"), _csv_row()], YEARS)
     assert errors == ["Row 4: 1.1.4 for 2022-23 is already in row 2"]
 
 
@@ -179,9 +171,7 @@ def test_several_problems_in_one_row_are_all_reported():
 
 
 def test_spreadsheet_number_cells():
-    rows, errors = validate_catalogue_rows(
-        [_csv_row(standard="1.0", mandatory=1)], YEARS
-    )
+    rows, errors = validate_catalogue_rows([_csv_row(standard="1.0", mandatory=1)], YEARS)
     assert errors == []
     assert rows[0].standard == 1
     assert rows[0].mandatory is True
@@ -200,14 +190,10 @@ def test_empty_file_and_missing_columns():
     )
 
 
-SHARED_CATALOGUE = (
-    Path(__file__).parents[2] / "dspt_portal/data/dspt-evidence-items.csv"
-)
+SHARED_CATALOGUE = Path(__file__).parents[2] / "dspt_portal/data/dspt-evidence-items.csv"
 
 
-@pytest.mark.skipif(
-    not SHARED_CATALOGUE.exists(), reason="bundled catalogue not present"
-)
+@pytest.mark.skipif(not SHARED_CATALOGUE.exists(), reason="bundled catalogue not present")
 def test_the_bundled_catalogue_is_valid():
     with SHARED_CATALOGUE.open(encoding="utf-8-sig", newline="") as f:
         dict_rows = list(csv.DictReader(f))

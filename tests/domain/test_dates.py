@@ -47,15 +47,10 @@ def test_empty_is_none(text):
 def test_two_digit_year(text):
     with pytest.raises(DateError) as e:
         parse_user_date(text, LABEL)
-    assert (
-        e.value.message
-        == "Completion date must include a 4-digit year, like 30/06/2024"
-    )
+    assert e.value.message == "Completion date must include a 4-digit year, like 30/06/2024"
 
 
-@pytest.mark.parametrize(
-    "text", ["31/02/2024", "29/02/2023", "2024-02-30", "1/13/2024", "0/1/2024"]
-)
+@pytest.mark.parametrize("text", ["31/02/2024", "29/02/2023", "2024-02-30", "1/13/2024", "0/1/2024"])
 def test_impossible_dates(text):
     with pytest.raises(DateError) as e:
         parse_user_date(text, LABEL)

@@ -28,9 +28,7 @@ AGREED = date(2023, 8, 1)
 
 
 def test_from_csv_row():
-    assert YearDates(
-        "2022-23", date(2023, 6, 30), date(2024, 6, 30), (SEP, DEC), (SEP_ESC, DEC_ESC)
-    ) == Y2223
+    assert YearDates("2022-23", date(2023, 6, 30), date(2024, 6, 30), (SEP, DEC), (SEP_ESC, DEC_ESC)) == Y2223
 
 
 def test_from_csv_row_with_blanks():
@@ -86,9 +84,7 @@ def test_escalated_on_escalation_date():
 
 
 def test_update_on_time_satisfies():
-    assert _standing([date(2023, 9, 20)], date(2023, 10, 20)) == ProgressStanding(
-        DEC, None, None
-    )
+    assert _standing([date(2023, 9, 20)], date(2023, 10, 20)) == ProgressStanding(DEC, None, None)
 
 
 def test_late_update_within_grace_satisfies_but_not_both_dates():
@@ -101,9 +97,7 @@ def test_late_update_within_grace_satisfies_but_not_both_dates():
 def test_update_after_escalation_counts_towards_the_next_due_date():
     # Missed September entirely; a November update catches up (counts for December).
     assert _standing([], date(2023, 11, 1)).escalated
-    assert _standing([date(2023, 11, 1)], date(2023, 11, 2)) == ProgressStanding(
-        None, None, None
-    )
+    assert _standing([date(2023, 11, 1)], date(2023, 11, 2)) == ProgressStanding(None, None, None)
 
 
 def test_update_timestamps_are_accepted():
@@ -123,33 +117,23 @@ def test_both_met():
 
 def test_due_dates_before_agreement_do_not_count():
     late_agreement = date(2023, 11, 1)
-    assert _standing([], date(2023, 11, 2), agreed=late_agreement) == ProgressStanding(
-        DEC, None, None
-    )
+    assert _standing([], date(2023, 11, 2), agreed=late_agreement) == ProgressStanding(DEC, None, None)
     # An update from before agreement does not count.
-    assert _standing(
-        [date(2023, 10, 31)], date(2024, 1, 1), agreed=late_agreement
-    ).overdue
+    assert _standing([date(2023, 10, 31)], date(2024, 1, 1), agreed=late_agreement).overdue
     # Agreed on the due date itself: it still counts, and an update that day meets it.
-    assert _standing([SEP], date(2023, 10, 1), agreed=SEP) == ProgressStanding(
-        DEC, None, None
-    )
+    assert _standing([SEP], date(2023, 10, 1), agreed=SEP) == ProgressStanding(DEC, None, None)
 
 
 def test_year_without_escalation_dates():
-    year = YearDates(
-        "2020-21", date(2021, 6, 30), date(2021, 12, 30), (date(2021, 12, 31),)
+    year = YearDates("2020-21", date(2021, 6, 30), date(2021, 12, 30), (date(2021, 12, 31),))
+    assert _standing([], date(2022, 2, 1), agreed=date(2021, 8, 1), year=year) == ProgressStanding(
+        None, date(2021, 12, 31), None
     )
-    assert _standing(
-        [], date(2022, 2, 1), agreed=date(2021, 8, 1), year=year
-    ) == ProgressStanding(None, date(2021, 12, 31), None)
 
 
 def test_year_without_due_dates():
     year = YearDates("2021-22", date(2022, 6, 30), None)
-    assert _standing([], date(2023, 1, 1), year=year) == ProgressStanding(
-        None, None, None
-    )
+    assert _standing([], date(2023, 1, 1), year=year) == ProgressStanding(None, None, None)
     assert notices_due(year, AGREED, [], date(2023, 1, 1)) == []
 
 
@@ -184,9 +168,7 @@ def test_notices_late_in_the_year():
 
 
 def test_notice_fields():
-    assert notices_due(Y2223, AGREED, [], date(2023, 10, 1)) == [
-        Notice("overdue", SEP, "overdue:2023-09-30")
-    ]
+    assert notices_due(Y2223, AGREED, [], date(2023, 10, 1)) == [Notice("overdue", SEP, "overdue:2023-09-30")]
 
 
 def test_days_waiting():

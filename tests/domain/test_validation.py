@@ -113,9 +113,7 @@ def test_milestone_description_length():
 
 def test_html_is_just_text():
     script = "<script>alert('x')</script> & <b>bold</b> plan to review everything"
-    check = _check(
-        current_position=script, actions=script, owner="<img src=x onerror=alert(1)>"
-    )
+    check = _check(current_position=script, actions=script, owner="<img src=x onerror=alert(1)>")
     assert check.complete
 
 
@@ -181,15 +179,10 @@ def test_completion_date_errors():
 
 
 def test_completion_date_today_is_allowed_but_yesterday_is_not():
-    today = _check(
-        completion_date="20/07/2023", milestones=[MilestoneInput("Now", "20/07/2023")]
-    )
+    today = _check(completion_date="20/07/2023", milestones=[MilestoneInput("Now", "20/07/2023")])
     assert today.complete
     yesterday = _check(completion_date="19/07/2023")
-    assert (
-        yesterday.errors["completion_date"]
-        == "Completion date must be today or in the future"
-    )
+    assert yesterday.errors["completion_date"] == "Completion date must be today or in the future"
 
 
 def test_completion_date_accepts_iso_from_date_inputs():
@@ -215,23 +208,18 @@ def test_completion_date_after_limit_needs_exceptional_circumstances():
 
 
 def test_completion_date_after_limit_with_justification_is_a_warning():
-    check = _check(
-        completion_date="01/07/2024", exceptional_circumstances="Supplier delay"
-    )
+    check = _check(completion_date="01/07/2024", exceptional_circumstances="Supplier delay")
     assert check.complete
     assert check.needs_exception
     assert check.warnings == {
         "completion_date": (
-            "NHS England must agree the exceptional circumstances for a completion date "
-            "after 30 June 2024"
+            "NHS England must agree the exceptional circumstances for a completion date after 30 June 2024"
         )
     }
 
 
 def test_no_limit_when_year_has_none():
-    check = validate_row(
-        _row(completion_date="01/01/2030"), YearRules("2021-22", None), TODAY
-    )
+    check = validate_row(_row(completion_date="01/01/2030"), YearRules("2021-22", None), TODAY)
     assert check.complete
     assert not check.needs_exception
 
@@ -239,20 +227,13 @@ def test_no_limit_when_year_has_none():
 def test_covid():
     assert _check(covid_impact="no").complete
     assert _check(covid_impact="yes", covid_note="Staff redeployed").complete
-    assert _check(covid_impact="yes").errors == {
-        "covid_note": "Describe how COVID affected this item"
-    }
-    assert _check(covid_impact="maybe").errors == {
-        "covid_impact": "Select whether COVID affected this item"
-    }
+    assert _check(covid_impact="yes").errors == {"covid_note": "Describe how COVID affected this item"}
+    assert _check(covid_impact="maybe").errors == {"covid_impact": "Select whether COVID affected this item"}
 
 
 def test_problem_anchor():
     assert Problem("1.1.4", "owner", "x").anchor == "row-1-1-4-owner"
-    assert (
-        Problem("10.2.1", "milestones-0-date", "x").anchor
-        == "row-10-2-1-milestones-0-date"
-    )
+    assert Problem("10.2.1", "milestones-0-date", "x").anchor == "row-10-2-1-milestones-0-date"
     assert Problem("", "sign_off", "x").anchor == "plan-sign_off"
 
 
@@ -261,28 +242,20 @@ def test_plan_problems():
     good = _check()
     problems = plan_problems([("1.1.4", good), ("2.1.1", bad), ("1.1.4", good)])
     assert [p.ref for p in problems[:4]] == ["2.1.1"] * 4
-    assert problems[0] == Problem(
-        "2.1.1", "current_position", "Enter the current position or gap"
-    )
-    assert problems[-1] == Problem(
-        "1.1.4", "ref", "Evidence item 1.1.4 is in the plan more than once"
-    )
+    assert problems[0] == Problem("2.1.1", "current_position", "Enter the current position or gap")
+    assert problems[-1] == Problem("1.1.4", "ref", "Evidence item 1.1.4 is in the plan more than once")
     assert len(problems) == 5
 
 
 def test_empty_plan_and_clean_plan():
-    assert plan_problems([]) == [
-        Problem("", "rows", "Add at least one evidence item to the plan")
-    ]
+    assert plan_problems([]) == [Problem("", "rows", "Add at least one evidence item to the plan")]
     assert plan_problems([("1.1.4", _check())]) == []
 
 
 def test_submission_blockers():
     row_problem = Problem("1.1.4", "owner", "Enter the action owner")
     assert submission_blockers([], sign_off_current=True, has_sign_off=True) == []
-    missing = submission_blockers(
-        [row_problem], sign_off_current=False, has_sign_off=False
-    )
+    missing = submission_blockers([row_problem], sign_off_current=False, has_sign_off=False)
     assert missing == [
         row_problem,
         Problem("", "sign_off", "Record the SIRO or board sign-off"),

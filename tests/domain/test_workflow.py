@@ -78,37 +78,23 @@ def test_forged_transitions_have_clear_messages():
     assert _refusal(S.draft, A.agree, REGIONAL_REVIEWER) == (
         "You cannot make this decision on a plan that is not awaiting review"
     )
-    assert (
-        _refusal(S.agreed, A.agree, NATIONAL_REVIEWER)
-        == "This plan has already been agreed"
+    assert _refusal(S.agreed, A.agree, NATIONAL_REVIEWER) == "This plan has already been agreed"
+    assert _refusal(S.submitted, A.agree, ORG_EDITOR) == "Only NHS England reviewers can agree a plan"
+    assert _refusal(S.submitted, A.accept_by_exception, REGIONAL_REVIEWER, **KWARGS) == (
+        "Only an NHS England national reviewer can accept a plan by exception"
     )
-    assert (
-        _refusal(S.submitted, A.agree, ORG_EDITOR)
-        == "Only NHS England reviewers can agree a plan"
-    )
-    assert _refusal(
-        S.submitted, A.accept_by_exception, REGIONAL_REVIEWER, **KWARGS
-    ) == ("Only an NHS England national reviewer can accept a plan by exception")
     assert _refusal(S.draft, A.submit, REGIONAL_REVIEWER) == (
         "Only the organisation's editors and signatories can submit a plan"
     )
-    assert (
-        _refusal(S.submitted, A.submit, ORG_EDITOR)
-        == "This plan has already been submitted"
-    )
-    assert _refusal(S.completed, A.submit_progress, ORG_EDITOR) == (
-        "This plan has already been completed"
-    )
+    assert _refusal(S.submitted, A.submit, ORG_EDITOR) == "This plan has already been submitted"
+    assert _refusal(S.completed, A.submit_progress, ORG_EDITOR) == ("This plan has already been completed")
     assert _refusal(S.draft, A.submit_progress, ORG_EDITOR) == (
         "You can only submit a progress update once the plan has been agreed"
     )
     assert _refusal(S.agreed, A.confirm_completion, NATIONAL_REVIEWER) == (
         "There is no completed plan awaiting confirmation"
     )
-    assert (
-        _refusal(S.draft, "delete", ADMIN)
-        == "This is not something you can do to a plan"
-    )
+    assert _refusal(S.draft, "delete", ADMIN) == "This is not something you can do to a plan"
 
 
 def test_admin_cannot_move_plans():
@@ -134,9 +120,7 @@ def test_reason_required_and_stripped(action, state, message):
 
 
 def test_accept_by_exception_needs_who_and_why():
-    assert _refusal(
-        S.submitted, A.accept_by_exception, NATIONAL_REVIEWER, reason="Why"
-    ) == (
+    assert _refusal(S.submitted, A.accept_by_exception, NATIONAL_REVIEWER, reason="Why") == (
         "Enter the name of the person at NHS England who accepted the plan by exception"
     )
     assert (

@@ -210,8 +210,10 @@ def test_empty_plan_still_renders():
 
 # Skipped only on a developer machine without poppler-utils; in CI (which installs it) a missing
 # pdftoppm fails the test instead of hiding it.
-@pytest.mark.skipif(shutil.which("pdftoppm") is None and not os.environ.get("CI"),
-                    reason="needs pdftoppm (apt-get install poppler-utils; .ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None and not os.environ.get("CI"),
+    reason="needs pdftoppm (apt-get install poppler-utils; .ci/run installs it)",
+)
 def test_pages_rasterise(draft_pdf, tmp_path):
     (tmp_path / "plan.pdf").write_bytes(draft_pdf)
     subprocess.run(

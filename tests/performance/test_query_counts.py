@@ -85,14 +85,23 @@ def test_the_statements_of_an_autosave_and_a_live_check(make, new_client, monkey
     editor, (plan,) = _organisation_with_plan(make, FEW)
     row = PlanRow.select().where(PlanRow.plan == plan.id).order_by(PlanRow.id).first()
     values = good_row()
-    form = {"version": row.version, "current_position": values.current_position, "actions": values.actions,
-            "milestones-0-description": values.milestones[0].description,
-            "milestones-0-date": values.milestones[0].date, "completion_date": values.completion_date,
-            "owner": values.owner, "covid_impact": values.covid_impact, "autosave": "1"}
+    form = {
+        "version": row.version,
+        "current_position": values.current_position,
+        "actions": values.actions,
+        "milestones-0-description": values.milestones[0].description,
+        "milestones-0-date": values.milestones[0].date,
+        "completion_date": values.completion_date,
+        "owner": values.owner,
+        "covid_impact": values.covid_impact,
+        "autosave": "1",
+    }
     client = new_client()
     client.sign_in(editor.email)
     real, sent = db.obj.execute_sql, []
-    monkeypatch.setattr(db.obj, "execute_sql", lambda sql, *a, **k: sent.append(sql.split()[0]) or real(sql, *a, **k))
+    monkeypatch.setattr(
+        db.obj, "execute_sql", lambda sql, *a, **k: sent.append(sql.split()[0]) or real(sql, *a, **k)
+    )
 
     def statements(url, data):
         sent.clear()
@@ -104,7 +113,14 @@ def test_the_statements_of_an_autosave_and_a_live_check(make, new_client, monkey
     assert statements(url, form) == ["SELECT", "SELECT", "SELECT"]  # ... and its milestones: unchanged
     changed = {**form, "actions": values.actions + " Report progress to the board."}
     assert [s for s in statements(url, changed) if s not in ("BEGIN", "COMMIT")] == [
-        "SELECT", "SELECT", "SELECT", "SELECT", "UPDATE", "UPDATE", "INSERT"]
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "UPDATE",
+        "UPDATE",
+        "INSERT",
+    ]
     assert PlanRow.get_by_id(row.id).version == row.version + 1
 
 
@@ -114,8 +130,11 @@ def test_the_status_panels_do_not_query_per_row(make, new_client, count_queries)
         editor, (plan,) = _organisation_with_plan(make, rows)
         client = new_client()
         client.sign_in(editor.email)
-        n, _ = count_queries(lambda client=client, plan=plan: client.get(
-            f"/plans/{plan.id}/status-panels", headers={"HX-Request": "true"}, check=False))
+        n, _ = count_queries(
+            lambda client=client, plan=plan: client.get(
+                f"/plans/{plan.id}/status-panels", headers={"HX-Request": "true"}, check=False
+            )
+        )
         counts.append(n)
     assert counts[0] == counts[1], f"{FEW} rows: {counts[0]} queries, {MANY} rows: {counts[1]}"
 

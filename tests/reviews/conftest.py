@@ -14,16 +14,25 @@ class People:
 
     def __init__(self, make):
         self.make = make
-        self.rsl_london = make.user(roles.REGIONAL_REVIEWER, region="London", email="rsl.london@example.org",
-                                    full_name="Ravi Singh")
-        self.rsl_midlands = make.user(roles.REGIONAL_REVIEWER, region="Midlands", email="rsl.midlands@example.org",
-                                      full_name="Mo Ahmed")
-        self.national = make.user(roles.NATIONAL_REVIEWER, email="dspt.team@example.org", full_name="Dana Fields")
+        self.rsl_london = make.user(
+            roles.REGIONAL_REVIEWER, region="London", email="rsl.london@example.org", full_name="Ravi Singh"
+        )
+        self.rsl_midlands = make.user(
+            roles.REGIONAL_REVIEWER, region="Midlands", email="rsl.midlands@example.org", full_name="Mo Ahmed"
+        )
+        self.national = make.user(
+            roles.NATIONAL_REVIEWER, email="dspt.team@example.org", full_name="Dana Fields"
+        )
         self.trust = make.organisation(name="Riverside NHS Trust", org_type="NHS Trust", region="London")
-        self.la = make.organisation(name="Northshire County Council", org_type="Local Authority", region="London")
-        self.trust_editor = make.user(organisation=self.trust, email="trust.editor@example.org",
-                                      full_name="Tara Okafor")
-        self.la_editor = make.user(organisation=self.la, email="la.editor@example.org", full_name="Lee Ashworth")
+        self.la = make.organisation(
+            name="Northshire County Council", org_type="Local Authority", region="London"
+        )
+        self.trust_editor = make.user(
+            organisation=self.trust, email="trust.editor@example.org", full_name="Tara Okafor"
+        )
+        self.la_editor = make.user(
+            organisation=self.la, email="la.editor@example.org", full_name="Lee Ashworth"
+        )
 
     def submitted(self, org=None, **kwargs) -> Plan:
         make = self.make

@@ -43,7 +43,9 @@ def test_agree_updates_state_status_audit_and_emails(client, people):
 def test_request_changes_needs_a_reason(client, people):
     plan = people.submitted(people.trust)
     client.sign_in(people.rsl_london.email)
-    response = client.post(f"/reviews/plans/{plan.id}/decision", {"action": "request_changes", "reason": "  "})
+    response = client.post(
+        f"/reviews/plans/{plan.id}/decision", {"action": "request_changes", "reason": "  "}
+    )
     assert response.status_code == 422
     assert "Give a reason for requesting changes" in client.text(response)
     assert "<title>Error: Review" in response.get_data(as_text=True)
@@ -53,8 +55,14 @@ def test_request_changes_needs_a_reason(client, people):
 def test_request_changes_with_reason_and_call_shows_on_the_organisations_editor(client, people):
     plan = people.submitted(people.trust)
     client.sign_in(people.rsl_london.email)
-    response = client.post(f"/reviews/plans/{plan.id}/decision", {
-        "action": "request_changes", "reason": "Row 3.2.1 has no realistic <b>plan</b>.", "call_with_rsl": "y"})
+    response = client.post(
+        f"/reviews/plans/{plan.id}/decision",
+        {
+            "action": "request_changes",
+            "reason": "Row 3.2.1 has no realistic <b>plan</b>.",
+            "call_with_rsl": "y",
+        },
+    )
     assert response.status_code == 302
     assert Plan.get_by_id(plan.id).state == "changes_requested"
     assert _status(plan).status == "Standards Not Met"
@@ -74,18 +82,28 @@ def test_accept_by_exception_is_for_national_reviewers_with_a_name_and_reason(cl
     client.sign_in(people.rsl_london.email)
     page = client.text(client.get(f"/reviews/plans/{plan.id}"))
     assert "Accept the plan by exception" not in page
-    response = client.post(f"/reviews/plans/{plan.id}/decision",
-                           {"action": "accept_by_exception", "reason": "x", "accepted_by": "SRO"})
+    response = client.post(
+        f"/reviews/plans/{plan.id}/decision",
+        {"action": "accept_by_exception", "reason": "x", "accepted_by": "SRO"},
+    )
     assert "Only an NHS England national reviewer can accept a plan by exception" in client.text(response)
     _unchanged(plan)
     client.sign_out()
     client.sign_in(people.national.email)
-    response = client.post(f"/reviews/plans/{plan.id}/decision",
-                           {"action": "accept_by_exception", "reason": "Board changes in progress"})
+    response = client.post(
+        f"/reviews/plans/{plan.id}/decision",
+        {"action": "accept_by_exception", "reason": "Board changes in progress"},
+    )
     assert "Enter the name of the person at NHS England who accepted" in client.text(response)
     _unchanged(plan)
-    response = client.post(f"/reviews/plans/{plan.id}/decision", {
-        "action": "accept_by_exception", "reason": "Board changes in progress", "accepted_by": "Jane Doe, SRO"})
+    response = client.post(
+        f"/reviews/plans/{plan.id}/decision",
+        {
+            "action": "accept_by_exception",
+            "reason": "Board changes in progress",
+            "accepted_by": "Jane Doe, SRO",
+        },
+    )
     assert response.status_code == 302
     plan = Plan.get_by_id(plan.id)
     assert plan.state == "agreed" and plan.exception_accepted_by == "Jane Doe, SRO"
@@ -176,7 +194,9 @@ def test_comments_on_a_row(client, people):
     client.sign_in(people.rsl_london.email)
     response = client.post(f"/reviews/plans/{plan.id}/comments", {"ref": "3.2.1", "body": ""})
     assert response.status_code == 422 and "Enter a comment" in client.text(response)
-    response = client.post(f"/reviews/plans/{plan.id}/comments", {"ref": "3.2.1", "body": "Is 95% realistic?"})
+    response = client.post(
+        f"/reviews/plans/{plan.id}/comments", {"ref": "3.2.1", "body": "Is 95% realistic?"}
+    )
     assert response.status_code == 302
     assert "Is 95% realistic?" in client.text(client.get(f"/reviews/plans/{plan.id}"))
     response = client.post(f"/reviews/plans/{plan.id}/comments", {"ref": "9.9.9", "body": "x"})

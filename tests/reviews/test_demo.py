@@ -9,9 +9,17 @@ def test_seed_creates_every_state_once(make):
     demo.seed("demo-password-1")
     states = {p.organisation.ods_code: p.state for p in Plan.select(Plan, Organisation).join(Organisation)}
     assert states == {
-        "X26": "draft", "R9A": "submitted", "R9G": "changes_requested", "R9J": "submitted", "R9B": "agreed",
-        "R9F": "agreed", "Q9H": "agreed", "0DX": "completion_submitted", "Q9C": "completed",
-        "X27": "submitted", "T9E": "submitted",
+        "X26": "draft",
+        "R9A": "submitted",
+        "R9G": "changes_requested",
+        "R9J": "submitted",
+        "R9B": "agreed",
+        "R9F": "agreed",
+        "Q9H": "agreed",
+        "0DX": "completion_submitted",
+        "Q9C": "completed",
+        "X27": "submitted",
+        "T9E": "submitted",
     }
     assert demo.seed("demo-password-1") == 0
     national = User.get(User.email == "dspt.team@example.org")

@@ -55,8 +55,12 @@ def test_submission_emails_go_to_the_responsible_reviewers(client, people, make)
     from dspt_portal.models import Submission
 
     notifications.plan_submitted(la_plan, Submission.get(Submission.plan == la_plan.id))
-    to = {m.recipient for m in OutboxMessage.select().where(
-        (OutboxMessage.kind == "submitted_plan") & (OutboxMessage.plan == la_plan.id))}
+    to = {
+        m.recipient
+        for m in OutboxMessage.select().where(
+            (OutboxMessage.kind == "submitted_plan") & (OutboxMessage.plan == la_plan.id)
+        )
+    }
     assert to == {people.national.email}  # Local Authorities go to the national team only
 
 

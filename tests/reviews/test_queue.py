@@ -26,7 +26,9 @@ def _plans_in_every_state(people, make):
     people.submitted(people.trust)
     people.submitted(people.la)
     org = make.organisation(org_type="ICB", region="London")
-    reviews.decide(people.national, people.submitted(org), "request_changes", reason="More detail", today=TODAY)
+    reviews.decide(
+        people.national, people.submitted(org), "request_changes", reason="More detail", today=TODAY
+    )
     people.agreed(make.organisation(org_type="NHS Trust", region="London"))
     done = people.agreed(make.organisation(org_type="CSU", region="London"))
     editor = make.user(organisation=done.organisation)
@@ -45,8 +47,14 @@ def test_tab_counts_always_equal_list_lengths(client, people, make):
     _plans_in_every_state(people, make)
     client.sign_in(people.national.email)
     expected = {"to_review": 3, "changes_requested": 1, "agreed": 1, "completed": 1, "all": 6}
-    for query in ("", "&org_type=NHS+Trust", "&org_type=Local+Authority", f"&region={people.trust.region_id}",
-                  "&year=2022-23", "&overdue=y"):
+    for query in (
+        "",
+        "&org_type=NHS+Trust",
+        "&org_type=Local+Authority",
+        f"&region={people.trust.region_id}",
+        "&year=2022-23",
+        "&overdue=y",
+    ):
         for tab in expected:
             response = client.get(f"/reviews?tab={tab}{query}")
             counts = _tab_counts(response)

@@ -30,13 +30,19 @@ def build_world(make) -> World:
     world = World()
     world.orgs["a"] = make.organisation(name="Riverside NHS Trust", org_type="NHS Trust", region="London")
     world.orgs["b"] = make.organisation(name="Northgate NHS Trust", org_type="NHS Trust", region="North West")
-    world.orgs["la"] = make.organisation(name="Northshire County Council", org_type="Local Authority",
-                                         region="London")
+    world.orgs["la"] = make.organisation(
+        name="Northshire County Council", org_type="Local Authority", region="London"
+    )
     people = world.people
-    people["editor_a"] = make.user(roles.ORG_EDITOR, organisation=world.orgs["a"], email="editor.a@example.org")
-    people["signatory_a"] = make.user(roles.ORG_SIGNATORY, organisation=world.orgs["a"],
-                                      email="siro.a@example.org")
-    people["editor_b"] = make.user(roles.ORG_EDITOR, organisation=world.orgs["b"], email="editor.b@example.org")
+    people["editor_a"] = make.user(
+        roles.ORG_EDITOR, organisation=world.orgs["a"], email="editor.a@example.org"
+    )
+    people["signatory_a"] = make.user(
+        roles.ORG_SIGNATORY, organisation=world.orgs["a"], email="siro.a@example.org"
+    )
+    people["editor_b"] = make.user(
+        roles.ORG_EDITOR, organisation=world.orgs["b"], email="editor.b@example.org"
+    )
     people["rsl_a"] = make.user(roles.REGIONAL_REVIEWER, region="London", email="rsl.london@example.org")
     people["rsl_other"] = make.user(roles.REGIONAL_REVIEWER, region="North West", email="rsl.nw@example.org")
     people["national"] = make.user(roles.NATIONAL_REVIEWER, email="dspt.team@example.org")
@@ -48,8 +54,9 @@ def build_world(make) -> World:
         editor = people["editor_a"] if key == "a" else people["editor_b"] if key == "b" else None
         plan = make.complete_plan(org, by=editor)
         world.plans[key] = make.submitted(make.signed_off(plan), by=editor)
-    world.plans["a_draft"] = make.plan(world.orgs["a"], refs=("1.1.2", "1.1.3"), year="2021-22",
-                                       by=people["editor_a"])
+    world.plans["a_draft"] = make.plan(
+        world.orgs["a"], refs=("1.1.2", "1.1.3"), year="2021-22", by=people["editor_a"]
+    )
     return world
 
 

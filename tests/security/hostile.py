@@ -12,7 +12,7 @@ XSS = [
 SQL = [
     "' OR '1'='1",
     "'; DROP TABLE plan; --",
-    "1); DELETE FROM \"user\"; --",
+    '1); DELETE FROM "user"; --',
     "\\'; SELECT pg_sleep(10); --",
     "%_%' ESCAPE '\\",
 ]

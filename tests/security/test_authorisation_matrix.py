@@ -16,7 +16,9 @@ from dspt_portal import create_app
 from tests.security.conftest import build_world, sign_in_as
 from tests.support.client import PageClient
 
-ANYONE = frozenset({"anonymous", "editor_a", "signatory_a", "editor_b", "rsl_a", "rsl_other", "national", "admin"})
+ANYONE = frozenset(
+    {"anonymous", "editor_a", "signatory_a", "editor_b", "rsl_a", "rsl_other", "national", "admin"}
+)
 SIGNED_IN = ANYONE - {"anonymous"}
 ORG = frozenset({"editor_a", "signatory_a", "editor_b"})
 SIGNATORY = frozenset({"signatory_a"})
@@ -114,8 +116,13 @@ RULES: dict[str, Rule] = {
 
 def _routes():
     """(endpoint, rule, method) for every route, read from a real app's URL map at collection."""
-    app = create_app({"SECRET_KEY": "collect", "TESTING": True,
-                      "DATABASE_URL": f"sqlite:///{tempfile.gettempdir()}/dspt-url-map-never-opened.db"})
+    app = create_app(
+        {
+            "SECRET_KEY": "collect",
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tempfile.gettempdir()}/dspt-url-map-never-opened.db",
+        }
+    )
     routes = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":

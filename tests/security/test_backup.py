@@ -10,8 +10,10 @@ from dspt_portal.models import AuditEvent, Plan, PlanRow, Submission
 from tests.security.conftest import build_world
 from tests.security.test_csrf import fingerprint
 
-sqlite_only = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
-                                 reason="SQLite backup and restore; PostgreSQL uses pg_dump (tested below)")
+sqlite_only = pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")),
+    reason="SQLite backup and restore; PostgreSQL uses pg_dump (tested below)",
+)
 
 
 @sqlite_only
@@ -19,7 +21,9 @@ def test_restore_brings_back_every_plan_submission_and_audit_record(app, make, t
     build_world(make)
     runner = app.test_cli_runner()
     before = fingerprint()
-    assert Plan.select().count() == 4 and Submission.select().count() == 3 and AuditEvent.select().count() > 10
+    assert (
+        Plan.select().count() == 4 and Submission.select().count() == 3 and AuditEvent.select().count() > 10
+    )
 
     result = runner.invoke(args=["backup", str(tmp_path / "portal-backup.db")])
     assert result.exit_code == 0, result.output
@@ -72,13 +76,16 @@ def test_restore_asks_before_replacing_everything(app, tmp_path, make):
 
 
 def test_for_postgresql_backup_prints_the_pg_dump_command_and_fails():
-    app = create_app({"DATABASE_URL": "postgresql://portal:s3cret@db.internal/portal", "SECRET_KEY": "x",
-                      "TESTING": True})
+    app = create_app(
+        {"DATABASE_URL": "postgresql://portal:s3cret@db.internal/portal", "SECRET_KEY": "x", "TESTING": True}
+    )
     for args in (["backup", "portal.dump"], ["restore", "portal.dump", "--yes"]):
         result = app.test_cli_runner().invoke(args=args)
         assert result.exit_code == 1
-        assert 'pg_dump --format=custom --file=portal-$(date +%F).dump "postgresql://portal:***@db.internal/portal"' \
+        assert (
+            'pg_dump --format=custom --file=portal-$(date +%F).dump "postgresql://portal:***@db.internal/portal"'
             in result.output
+        )
         assert "pg_restore --clean --if-exists" in result.output
         assert "s3cret" not in result.output
     assert not os.path.exists("portal.dump")

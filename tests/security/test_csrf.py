@@ -15,15 +15,22 @@ PLAN_PREFERENCE = ("a_draft", "a", "b", "la")
 
 # Requests that would do something real with a token: the refusal must be what stops them.
 GOOD_ROW = {
-    "version": "1", "current_position": "Policy is out of date.",
+    "version": "1",
+    "current_position": "Policy is out of date.",
     "actions": "Rewrite the policy and brief every team on it before the end of the year.",
-    "milestones-0-description": "Draft to IG group", "milestones-0-date": "30/09/2023",
-    "completion_date": "31/12/2023", "owner": "Jo Bloggs", "covid_impact": "no",
+    "milestones-0-description": "Draft to IG group",
+    "milestones-0-date": "30/09/2023",
+    "completion_date": "31/12/2023",
+    "owner": "Jo Bloggs",
+    "covid_impact": "no",
 }
 POST_DATA = {
     "auth.sign_in": {"email": "editor.a@example.org", "password": "demo-password-1"},
-    "auth.change_password": {"current_password": "demo-password-1", "new_password": "correct horse battery",
-                             "confirm_password": "correct horse battery"},
+    "auth.change_password": {
+        "current_password": "demo-password-1",
+        "new_password": "correct horse battery",
+        "confirm_password": "correct horse battery",
+    },
     "plans.save_row": GOOD_ROW,
     "plans.check_row": GOOD_ROW,
     "plans.start": {"refs": "1.1.4"},
@@ -32,8 +39,12 @@ POST_DATA = {
     "reviews.decide": {"action": "agree"},
     "reviews.comment": {"ref": "1.1.4", "body": "Please add a milestone."},
     "admin.organisation": {"ods_code": "ZZ9", "name": "Forged Trust", "org_type": "NHS Trust"},
-    "admin.user": {"email": "forged@example.org", "full_name": "Forged", "role": "admin",
-                   "password": "a-long-forged-password"},
+    "admin.user": {
+        "email": "forged@example.org",
+        "full_name": "Forged",
+        "role": "admin",
+        "password": "a-long-forged-password",
+    },
     "admin.reset_password": {"password": "a-long-forged-password"},
 }
 
@@ -49,7 +60,9 @@ def _attempt(app, make, endpoint, url_rule):
     world = build_world(make)
     plan_key = None
     if "<int:plan_id>" in url_rule:
-        plan_key = next(p for p in PLAN_PREFERENCE if p in SCOPE[who] and p in (rule.plans or PLAN_PREFERENCE))
+        plan_key = next(
+            p for p in PLAN_PREFERENCE if p in SCOPE[who] and p in (rule.plans or PLAN_PREFERENCE)
+        )
     client = PageClient(app.test_client())
     if who != "anonymous":
         sign_in_as(app, client, world.people[who])
@@ -79,12 +92,15 @@ def test_a_token_from_another_session_is_refused(app, make, endpoint, url_rule, 
     assert fingerprint() == before
 
 
-@pytest.mark.parametrize(("endpoint", "url_rule"), [
-    ("plans.save_row", "/plans/<int:plan_id>/rows/<int:row_id>"),
-    ("admin.organisation", "/admin/organisations/new"),
-    ("reviews.comment", "/reviews/plans/<int:plan_id>/comments"),
-    ("auth.change_password", "/account/password"),
-])
+@pytest.mark.parametrize(
+    ("endpoint", "url_rule"),
+    [
+        ("plans.save_row", "/plans/<int:plan_id>/rows/<int:row_id>"),
+        ("admin.organisation", "/admin/organisations/new"),
+        ("reviews.comment", "/reviews/plans/<int:plan_id>/comments"),
+        ("auth.change_password", "/account/password"),
+    ],
+)
 def test_the_same_requests_with_the_token_do_change_things(app, make, endpoint, url_rule):
     """Control: the forged requests above were refused because of the token, not their content."""
     client, url, data = _attempt(app, make, endpoint, url_rule)

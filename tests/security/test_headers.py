@@ -70,14 +70,21 @@ def test_responses_without_a_page_allow_no_inline_script_at_all(client):
 
 
 def test_the_common_headers_are_on_every_response_including_errors_and_downloads(client):
-    for url, status in (("/sign-in", 200), ("/no-such-page", 404), ("/healthz", 200), ("/static/css/portal.css", 200)):
+    for url, status in (
+        ("/sign-in", 200),
+        ("/no-such-page", 404),
+        ("/healthz", 200),
+        ("/static/css/portal.css", 200),
+    ):
         response = client.get(url, check=False)
         response.close()
         assert response.status_code == status, url
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Referrer-Policy"] == "same-origin"
-        assert response.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=(), payment=()"
+        assert (
+            response.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=(), payment=()"
+        )
         assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
         assert _csp(response)["frame-ancestors"] == ["'none'"]
 
@@ -88,8 +95,14 @@ def test_no_hsts_in_development(client):
 
 def test_hsts_in_production(database_url, monkeypatch, make):
     monkeypatch.setenv("PORTAL_ENV", "production")
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "prod-secret", "TESTING": True,
-                      "PORTAL_TODAY": TODAY.isoformat()})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "prod-secret",
+            "TESTING": True,
+            "PORTAL_TODAY": TODAY.isoformat(),
+        }
+    )
     response = PageClient(app.test_client()).get("/sign-in")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
@@ -99,8 +112,13 @@ def test_signed_in_pages_and_downloads_are_never_stored_but_static_files_are_cac
     user = make.user(roles.ORG_EDITOR, organisation=org, email="ed@example.org")
     plan = make.complete_plan(org, by=user)
     client.sign_in("ed@example.org")
-    for url in ("/plans", f"/plans/{plan.id}", f"/plans/{plan.id}/plan.csv", f"/plans/{plan.id}/history",
-                "/no-such-page"):
+    for url in (
+        "/plans",
+        f"/plans/{plan.id}",
+        f"/plans/{plan.id}/plan.csv",
+        f"/plans/{plan.id}/history",
+        "/no-such-page",
+    ):
         response = client.get(url, check=False)
         assert response.headers.get("Cache-Control") == "no-store", url
     static = client.get("/static/css/portal.css")

@@ -42,9 +42,16 @@ def editor(client, make):
 
 def _row_form(row, text, **overrides) -> dict:
     data = {
-        "version": str(PlanRow.get_by_id(row.id).version), "current_position": text, "actions": text,
-        "milestones-0-description": text, "milestones-0-date": text[:100], "completion_date": text[:100],
-        "owner": text, "covid_impact": "no", "covid_note": text, "exceptional_circumstances": text,
+        "version": str(PlanRow.get_by_id(row.id).version),
+        "current_position": text,
+        "actions": text,
+        "milestones-0-description": text,
+        "milestones-0-date": text[:100],
+        "completion_date": text[:100],
+        "owner": text,
+        "covid_impact": "no",
+        "covid_note": text,
+        "exceptional_circumstances": text,
     }
     data.update(overrides)
     return data
@@ -84,9 +91,17 @@ def test_over_long_text_is_kept_but_flagged_not_a_crash(editor):
     once made the save fail with a server error there."""
     client, plan, row = editor
     long = hostile.OVER_LONG[:20_000]
-    response = client.post(f"/plans/{plan.id}/rows/{row.id}",
-                           _row_form(row, long, completion_date="3" * 500, covid_impact="maybe" * 10,
-                                     **{"milestones-0-date": "1" * 500}), htmx=True)
+    response = client.post(
+        f"/plans/{plan.id}/rows/{row.id}",
+        _row_form(
+            row,
+            long,
+            completion_date="3" * 500,
+            covid_impact="maybe" * 10,
+            **{"milestones-0-date": "1" * 500},
+        ),
+        htmx=True,
+    )
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Actions required must be 4,000 characters or fewer" in body
@@ -104,7 +119,13 @@ def test_sign_off_with_hostile_names(client, make, text):
     make.user(roles.ORG_SIGNATORY, organisation=org, email="siro@example.org")
     plan = make.complete_plan(org)
     client.sign_in("siro@example.org")
-    data = {"name": text, "role": text, "board": text, "meeting_date": "10/07/2023", "minute_reference": text[:100]}
+    data = {
+        "name": text,
+        "role": text,
+        "board": text,
+        "meeting_date": "10/07/2023",
+        "minute_reference": text[:100],
+    }
     response = client.post(f"/plans/{plan.id}/sign-off", data)
     if len(text.strip()) > 100:
         assert response.status_code == 422
@@ -130,26 +151,39 @@ def test_over_long_sign_off_fields_are_refused_with_a_message(client, make):
     plan = make.complete_plan(org)
     client.sign_in("siro@example.org")
     text = hostile.OVER_LONG[:5000]
-    response = client.post(f"/plans/{plan.id}/sign-off", {"name": text, "role": "SIRO", "board": "Board",
-                                                           "meeting_date": "10/07/2023"})
+    response = client.post(
+        f"/plans/{plan.id}/sign-off",
+        {"name": text, "role": "SIRO", "board": "Board", "meeting_date": "10/07/2023"},
+    )
     assert response.status_code == 422
-    assert "Field cannot be longer than 200 characters" in client.text(response) or \
-        "200 characters" in client.text(response)
+    assert "Field cannot be longer than 200 characters" in client.text(
+        response
+    ) or "200 characters" in client.text(response)
 
 
 @pytest.mark.parametrize("text", [*hostile.XSS, *hostile.SQL, hostile.NUL, *hostile.UNICODE])
 def test_admin_forms_store_hostile_names_and_list_them_escaped(client, make, text):
     make.user(roles.ADMIN, email="admin@example.org")
     client.sign_in("admin@example.org")
-    response = client.post("/admin/organisations/new", {"ods_code": "ZX1", "name": text[:200],
-                                                        "org_type": "NHS Trust"})
+    response = client.post(
+        "/admin/organisations/new", {"ods_code": "ZX1", "name": text[:200], "org_type": "NHS Trust"}
+    )
     assert response.status_code == 302, client.text(response)[:500]
     assert Organisation.get(Organisation.ods_code == "ZX1").name == text[:200].replace("\x00", "").strip()
     _no_markup_from(client.get("/admin/organisations"))
-    response = client.post("/admin/users/new", {"email": "new.person@example.org", "full_name": text[:200],
-                                                "role": roles.NATIONAL_REVIEWER, "password": "a-long-temporary-pw"})
+    response = client.post(
+        "/admin/users/new",
+        {
+            "email": "new.person@example.org",
+            "full_name": text[:200],
+            "role": roles.NATIONAL_REVIEWER,
+            "password": "a-long-temporary-pw",
+        },
+    )
     assert response.status_code == 302, client.text(response)[:500]
-    assert User.get(User.email == "new.person@example.org").full_name == text[:200].replace("\x00", "").strip()
+    assert (
+        User.get(User.email == "new.person@example.org").full_name == text[:200].replace("\x00", "").strip()
+    )
     _no_markup_from(client.get("/admin/users"))
 
 
@@ -157,7 +191,9 @@ def test_admin_forms_store_hostile_names_and_list_them_escaped(client, make, tex
 def test_hostile_ods_codes_are_refused_with_the_rule(client, make, code):
     make.user(roles.ADMIN, email="admin@example.org")
     client.sign_in("admin@example.org")
-    response = client.post("/admin/organisations/new", {"ods_code": code, "name": "X", "org_type": "NHS Trust"})
+    response = client.post(
+        "/admin/organisations/new", {"ods_code": code, "name": "X", "org_type": "NHS Trust"}
+    )
     if code == "RX\x00X":  # NUL is removed first, leaving a valid code
         assert response.status_code == 302
         return
@@ -168,13 +204,18 @@ def test_hostile_ods_codes_are_refused_with_the_rule(client, make, code):
 def test_catalogue_import_with_hostile_text(client, make):
     make.user(roles.ADMIN, email="admin@example.org")
     client.sign_in("admin@example.org")
-    rows = [["toolkit_year", "standard", "standard_title", "assertion", "ref", "text", "mandatory", "org_types"]]
+    rows = [
+        ["toolkit_year", "standard", "standard_title", "assertion", "ref", "text", "mandatory", "org_types"]
+    ]
     for n, text in enumerate(hostile.TEXT, start=1):
         rows.append(["2022-23", "9", "Hostile " + text[:50], "9.9", f"9.9.{n}", text, "TRUE", ""])
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
-    response = client.post("/admin/catalogue", {"file": (io.BytesIO(buffer.getvalue().encode()), "cat.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/admin/catalogue",
+        {"file": (io.BytesIO(buffer.getvalue().encode()), "cat.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code in (200, 302)
     stored = {i.ref: i.text for i in EvidenceItem.select().where(EvidenceItem.ref.startswith("9.9."))}
     if stored:  # imported: as typed
@@ -185,10 +226,13 @@ def test_catalogue_import_with_hostile_text(client, make):
 def test_catalogue_import_with_nul_bytes_is_refused_cleanly(client, make):
     make.user(roles.ADMIN, email="admin@example.org")
     client.sign_in("admin@example.org")
-    data = (b"toolkit_year,standard,standard_title,assertion,ref,text,mandatory,org_types\n"
-            b"2022-23,9,Nul\x00title,9.9,9.9.1,Text\x00with nul,TRUE,\n")
-    response = client.post("/admin/catalogue", {"file": (io.BytesIO(data), "cat.csv")},
-                           content_type="multipart/form-data")
+    data = (
+        b"toolkit_year,standard,standard_title,assertion,ref,text,mandatory,org_types\n"
+        b"2022-23,9,Nul\x00title,9.9,9.9.1,Text\x00with nul,TRUE,\n"
+    )
+    response = client.post(
+        "/admin/catalogue", {"file": (io.BytesIO(data), "cat.csv")}, content_type="multipart/form-data"
+    )
     assert response.status_code in (200, 302)
     assert all("\x00" not in i.text for i in EvidenceItem.select())
 
@@ -196,9 +240,18 @@ def test_catalogue_import_with_nul_bytes_is_refused_cleanly(client, make):
 def test_spreadsheet_round_trip_neutralises_formulas_in_the_downloads(editor):
     client, plan, row = editor
     formula = hostile.FORMULAS[0]
-    client.post(f"/plans/{plan.id}/rows/{row.id}", _row_form(row, "x", actions=formula, owner="+cmd|' /C calc'!A0",
-                                                             current_position="@SUM(1+1)", covid_note="-2+3",
-                                                             exceptional_circumstances="\t=1+1"))
+    client.post(
+        f"/plans/{plan.id}/rows/{row.id}",
+        _row_form(
+            row,
+            "x",
+            actions=formula,
+            owner="+cmd|' /C calc'!A0",
+            current_position="@SUM(1+1)",
+            covid_note="-2+3",
+            exceptional_circumstances="\t=1+1",
+        ),
+    )
     xlsx = client.get(f"/plans/{plan.id}/plan.xlsx")
     ws = load_workbook(io.BytesIO(xlsx.data))["Improvement plan"]
     cells = [c for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
@@ -212,8 +265,11 @@ def test_spreadsheet_round_trip_neutralises_formulas_in_the_downloads(editor):
     for value in (c for r in csv.reader(io.StringIO(text)) for c in r):
         assert value[:1] not in ("=", "+", "-", "@", "\t", "\r"), value
     # ...and importing the downloaded file gives back exactly what was typed.
-    upload = client.post(f"/plans/{plan.id}/import", {"file": (io.BytesIO(xlsx.data), "plan.xlsx")},
-                         content_type="multipart/form-data")
+    upload = client.post(
+        f"/plans/{plan.id}/import",
+        {"file": (io.BytesIO(xlsx.data), "plan.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert upload.status_code == 200
     assert "1.1.4 No change" in client.text(upload)
     assert "Apply these changes" not in client.text(upload)
@@ -225,10 +281,13 @@ def test_spreadsheet_import_of_hostile_cells_previews_escaped_and_refuses_real_f
 
     def change(ws):
         ws["E6"] = "<script>alert(1)</script>"
-        ws["H6"] = "=HYPERLINK(\"http://evil.example\",\"x\")"  # a real formula, typed into Excel
+        ws["H6"] = '=HYPERLINK("http://evil.example","x")'  # a real formula, typed into Excel
 
-    response = client.post(f"/plans/{plan.id}/import", {"file": (io.BytesIO(edit(exported, change)), "p.xlsx")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/plans/{plan.id}/import",
+        {"file": (io.BytesIO(edit(exported, change)), "p.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert "remove the formula and type the value" in client.text(response)
     _no_markup_from(response)

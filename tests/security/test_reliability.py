@@ -21,6 +21,7 @@ ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
 # --- A submission snapshot stays consistent while another user edits (PostgreSQL) -------------
 
+
 def _in_thread(target, errors):
     def run():
         try:
@@ -30,12 +31,14 @@ def _in_thread(target, errors):
             errors.append(exc)
         finally:
             db.close()
+
     return threading.Thread(target=run)
 
 
 @pytest.mark.parametrize("first", ["submit", "edit"])
-def test_a_submission_and_a_concurrent_edit_never_leave_the_plan_and_its_snapshot_apart(app, make, monkeypatch,
-                                                                                       first):
+def test_a_submission_and_a_concurrent_edit_never_leave_the_plan_and_its_snapshot_apart(
+    app, make, monkeypatch, first
+):
     """Two threads, two connections: on PostgreSQL row locks decide, on SQLite the write lock.
     (This race was real on both: the edit checked the plan's state before its transaction.)"""
     org = make.organisation(org_type="NHS Trust")
@@ -78,9 +81,13 @@ def test_a_submission_and_a_concurrent_edit_never_leave_the_plan_and_its_snapsho
             inside.wait(5)
         fresh = PlanRow.get_by_id(row.id)
         try:
-            plan_verbs.save_row(other_editor, Plan.get_by_id(plan.id), fresh,
-                                plan_verbs.RowEdit(good_row(owner="Changed by a colleague"), False, fresh.version),
-                                TODAY)
+            plan_verbs.save_row(
+                other_editor,
+                Plan.get_by_id(plan.id),
+                fresh,
+                plan_verbs.RowEdit(good_row(owner="Changed by a colleague"), False, fresh.version),
+                TODAY,
+            )
             outcomes["edit"] = "saved"
         except plan_verbs.NotEditable:
             outcomes["edit"] = "refused: submitted"
@@ -107,19 +114,31 @@ def test_a_submission_and_a_concurrent_edit_never_leave_the_plan_and_its_snapsho
         # What NHS England received is exactly what the plan holds while it is with them.
         assert submission.snapshot["rows"] == [plan_verbs.row_dict(r) for r in rows]
         assert submission.content_hash == plan_verbs.plan_hash(rows)
-    assert PlanRow.get_by_id(row.id).owner == ("Changed by a colleague" if first == "edit" else good_row().owner)
+    assert PlanRow.get_by_id(row.id).owner == (
+        "Changed by a colleague" if first == "edit" else good_row().owner
+    )
 
 
 # --- The database goes away ----------------------------------------------------------------
+
 
 def test_an_unreachable_database_gives_the_503_page_not_a_crash(database_url, make):
     from tests.security.conftest import sign_in_as
 
     org = make.organisation()
     user = make.user(roles.ORG_EDITOR, organisation=org, email="ed@example.org")
-    down = create_app({"DATABASE_URL": "postgresql://portal@127.0.0.1:9/portal?connect_timeout=2",
-                       "SECRET_KEY": "test-secret", "TESTING": True, "PORTAL_TODAY": TODAY.isoformat()})
-    anonymous, signed_in = PageClient(down.test_client()), sign_in_as(down, PageClient(down.test_client()), user)
+    down = create_app(
+        {
+            "DATABASE_URL": "postgresql://portal@127.0.0.1:9/portal?connect_timeout=2",
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "PORTAL_TODAY": TODAY.isoformat(),
+        }
+    )
+    anonymous, signed_in = (
+        PageClient(down.test_client()),
+        sign_in_as(down, PageClient(down.test_client()), user),
+    )
     attempts = [
         (anonymous, "GET", "/status"),  # public, but it reads the statuses
         (anonymous, "POST", "/sign-in"),  # looks the account up
@@ -163,8 +182,11 @@ def _import_two_rows(client, plan) -> str:
             ws.cell(row=r, column=5).value = "Imported actions that are long enough to count as a plan."
             ws.cell(row=r, column=8).value = "Imported owner"
 
-    page = client.post(f"/plans/{plan.id}/import", {"file": (io.BytesIO(edit(exported, change)), "p.xlsx")},
-                       content_type="multipart/form-data")
+    page = client.post(
+        f"/plans/{plan.id}/import",
+        {"file": (io.BytesIO(edit(exported, change)), "p.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert page.status_code == 200, client.text(page)[:800]
     return re.search(r'name="preview" value="([^"]+)"', page.get_data(as_text=True)).group(1)
 
@@ -216,4 +238,7 @@ def test_a_failing_import_applies_nothing_and_a_good_one_applies_everything(edit
     assert response.status_code == 302
     owners = [r.owner for r in PlanRow.select().where(PlanRow.plan == plan.id).order_by(PlanRow.id)]
     assert owners.count("Imported owner") == 2
-    assert AuditEvent.select().where((AuditEvent.plan == plan.id) & (AuditEvent.action == "imported")).count() == 1
+    assert (
+        AuditEvent.select().where((AuditEvent.plan == plan.id) & (AuditEvent.action == "imported")).count()
+        == 1
+    )

@@ -34,8 +34,14 @@ def test_the_session_cookie_is_httponly_and_samesite_lax_but_not_secure_in_devel
 
 def test_in_production_the_session_cookie_is_secure(database_url, make, monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "prod-secret", "TESTING": True,
-                      "PORTAL_TODAY": TODAY.isoformat()})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "prod-secret",
+            "TESTING": True,
+            "PORTAL_TODAY": TODAY.isoformat(),
+        }
+    )
     make.user(roles.NATIONAL_REVIEWER, email="dspt@example.org")
     client = PageClient(app.test_client())
     response = client.sign_in("dspt@example.org")

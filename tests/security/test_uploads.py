@@ -42,15 +42,24 @@ def _exported(client, plan) -> bytes:
     return client.get(f"/plans/{plan.id}/plan.xlsx").data
 
 
-@pytest.mark.parametrize(("name", "make_file", "message"), [
-    ("bomb.xlsx", lambda ok: zip_bomb(), "too large when unpacked"),
-    ("macros.xlsx", lambda ok: rezip(ok, {"xl/vbaProject.bin": b"\0" * 64}), "contains macros"),
-    ("old.xls", lambda ok: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old .xls file"),
-    ("fake.xlsx", lambda ok: b"<html><script>alert(1)</script></html>", "must be an Excel .xlsx spreadsheet"),
-    ("big.xlsx", lambda ok: b"PK\x03\x04" + b"\0" * 5_200_000, "the most it can be is 5 MB"),
-    ("empty.xlsx", lambda ok: b"", "The file is empty"),
-])
-def test_hostile_spreadsheets_are_refused_with_a_message_and_change_nothing(plan_page, name, make_file, message):
+@pytest.mark.parametrize(
+    ("name", "make_file", "message"),
+    [
+        ("bomb.xlsx", lambda ok: zip_bomb(), "too large when unpacked"),
+        ("macros.xlsx", lambda ok: rezip(ok, {"xl/vbaProject.bin": b"\0" * 64}), "contains macros"),
+        ("old.xls", lambda ok: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old .xls file"),
+        (
+            "fake.xlsx",
+            lambda ok: b"<html><script>alert(1)</script></html>",
+            "must be an Excel .xlsx spreadsheet",
+        ),
+        ("big.xlsx", lambda ok: b"PK\x03\x04" + b"\0" * 5_200_000, "the most it can be is 5 MB"),
+        ("empty.xlsx", lambda ok: b"", "The file is empty"),
+    ],
+)
+def test_hostile_spreadsheets_are_refused_with_a_message_and_change_nothing(
+    plan_page, name, make_file, message
+):
     client, plan = plan_page
     before = _rows(plan)
     response = _upload(client, f"/plans/{plan.id}/import", make_file(_exported(client, plan)), name)

@@ -51,17 +51,25 @@ class Factories:
     def organisation(self, *, name=None, org_type="Local Authority", region="London", ods_code=None):
         n = next(_counter)
         return Organisation.create(
-            ods_code=ods_code or f"Z{n:03d}"[:5], name=name or f"Test organisation {n}",
-            org_type=org_type, region=self.region(region) if region else None,
+            ods_code=ods_code or f"Z{n:03d}"[:5],
+            name=name or f"Test organisation {n}",
+            org_type=org_type,
+            region=self.region(region) if region else None,
         )
 
-    def user(self, role=roles.ORG_EDITOR, *, organisation=None, region=None, email=None, full_name="Test User"):
+    def user(
+        self, role=roles.ORG_EDITOR, *, organisation=None, region=None, email=None, full_name="Test User"
+    ):
         global _HASH
         _HASH = _HASH or passwords.hash_password(PASSWORD)
         n = next(_counter)
         return User.create(
-            email=email or f"user{n}@example.org", full_name=full_name, role=role, password_hash=_HASH,
-            organisation=organisation, region=self.region(region) if region else None,
+            email=email or f"user{n}@example.org",
+            full_name=full_name,
+            role=role,
+            password_hash=_HASH,
+            organisation=organisation,
+            region=self.region(region) if region else None,
         )
 
     def plan(self, organisation, refs=("1.1.4", "3.2.1"), *, year="2022-23", by=None, rows=None, today=None):
@@ -71,8 +79,12 @@ class Factories:
         today = today or TODAY
         by = by or self.user(organisation=organisation)
         year = self.year(year)
-        items = {i.ref: i for i in EvidenceItem.select().where(
-            (EvidenceItem.toolkit_year == year.id) & EvidenceItem.ref.in_(list(refs)))}
+        items = {
+            i.ref: i
+            for i in EvidenceItem.select().where(
+                (EvidenceItem.toolkit_year == year.id) & EvidenceItem.ref.in_(list(refs))
+            )
+        }
         plan = plan_verbs.start_plan(by, organisation, year, [(items[r], False) for r in refs], today)
         for row in plan_verbs.load_rows(plan):
             values = (rows or {}).get(row.evidence_item.ref)
@@ -87,8 +99,15 @@ class Factories:
         from tests.conftest import TODAY
 
         signatory = signatory or self.user(roles.ORG_SIGNATORY, organisation=plan.organisation)
-        plan_verbs.record_sign_off(signatory, plan, name="Sam Patel", role="SIRO", board="Audit Committee",
-                                   meeting_date=TODAY, minute_reference="AC/1")
+        plan_verbs.record_sign_off(
+            signatory,
+            plan,
+            name="Sam Patel",
+            role="SIRO",
+            board="Audit Committee",
+            meeting_date=TODAY,
+            minute_reference="AC/1",
+        )
         return plan
 
     def submitted(self, plan, by=None):

@@ -13,9 +13,16 @@ def admin_client(client, make):
 def test_create_an_organisation_with_a_normalised_ods_code(client, make):
     admin_client(client, make)
     region = make.region("London")
-    response = client.post("/admin/organisations/new", {"ods_code": " rxx1 ", "name": "Riverside Trust",
-                                                        "org_type": "NHS Trust", "region": str(region.id),
-                                                        "active": "y"})
+    response = client.post(
+        "/admin/organisations/new",
+        {
+            "ods_code": " rxx1 ",
+            "name": "Riverside Trust",
+            "org_type": "NHS Trust",
+            "region": str(region.id),
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     org = Organisation.get(Organisation.ods_code == "RXX1")
     assert (org.name, org.org_type, org.region_id) == ("Riverside Trust", "NHS Trust", region.id)
@@ -37,30 +44,67 @@ def test_create_edit_deactivate_and_reset_a_user(client, make, app):
 
     admin_client(client, make)
     org = make.organisation()
-    response = client.post("/admin/users/new", {
-        "email": "New.Person@Example.org", "full_name": "New Person", "role": roles.ORG_EDITOR,
-        "organisation": str(org.id), "password": "a long temporary password", "active": "y"})
+    response = client.post(
+        "/admin/users/new",
+        {
+            "email": "New.Person@Example.org",
+            "full_name": "New Person",
+            "role": roles.ORG_EDITOR,
+            "organisation": str(org.id),
+            "password": "a long temporary password",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     person = User.get(User.email == "new.person@example.org")
     assert person.organisation_id == org.id
 
-    dupe = client.post("/admin/users/new", {"email": "NEW.person@example.org", "full_name": "Again",
-                                            "role": roles.NATIONAL_REVIEWER, "password": "another long password"})
+    dupe = client.post(
+        "/admin/users/new",
+        {
+            "email": "NEW.person@example.org",
+            "full_name": "Again",
+            "role": roles.NATIONAL_REVIEWER,
+            "password": "another long password",
+        },
+    )
     assert "A user with this email address already exists" in client.text(dupe)
 
-    missing_org = client.post("/admin/users/new", {"email": "x@example.org", "full_name": "X",
-                                                   "role": roles.ORG_SIGNATORY, "password": "another long password"})
+    missing_org = client.post(
+        "/admin/users/new",
+        {
+            "email": "x@example.org",
+            "full_name": "X",
+            "role": roles.ORG_SIGNATORY,
+            "password": "another long password",
+        },
+    )
     assert "Choose the organisation this person belongs to" in client.text(missing_org)
 
     theirs = PageClient(app.test_client())
     theirs.sign_in("new.person@example.org", "a long temporary password")
-    client.post(f"/admin/users/{person.id}", {"email": person.email, "full_name": "New Person",
-                                              "role": roles.ORG_EDITOR, "organisation": str(org.id)})
+    client.post(
+        f"/admin/users/{person.id}",
+        {
+            "email": person.email,
+            "full_name": "New Person",
+            "role": roles.ORG_EDITOR,
+            "organisation": str(org.id),
+        },
+    )
     assert User.get_by_id(person.id).active is False
     assert theirs.get("/plans").status_code == 302  # their session ended at once
 
-    client.post(f"/admin/users/{person.id}", {"email": person.email, "full_name": "New Person",
-                                              "role": roles.ORG_EDITOR, "organisation": str(org.id), "active": "y"})
+    client.post(
+        f"/admin/users/{person.id}",
+        {
+            "email": person.email,
+            "full_name": "New Person",
+            "role": roles.ORG_EDITOR,
+            "organisation": str(org.id),
+            "active": "y",
+        },
+    )
     weak = client.post(f"/admin/users/{person.id}/reset-password", {"password": "short"})
     assert "Password must be at least 10 characters long" in client.text(weak)
     client.post(f"/admin/users/{person.id}/reset-password", {"password": "a brand new password"})
@@ -69,21 +113,31 @@ def test_create_edit_deactivate_and_reset_a_user(client, make, app):
 
 def test_catalogue_import_good_bad_and_again(client, make, tmp_path):
     admin_client(client, make)
-    good = ("toolkit_year,standard,standard_title,assertion,ref,text,mandatory,org_types\n"
-            "2022-23,1,Personal Confidential Data,1.1,1.1.99,A new test item,yes,Local Authority\n")
-    response = client.post("/admin/catalogue", {"file": (_file(good), "catalogue.csv")},
-                           content_type="multipart/form-data")
+    good = (
+        "toolkit_year,standard,standard_title,assertion,ref,text,mandatory,org_types\n"
+        "2022-23,1,Personal Confidential Data,1.1,1.1.99,A new test item,yes,Local Authority\n"
+    )
+    response = client.post(
+        "/admin/catalogue", {"file": (_file(good), "catalogue.csv")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     item = EvidenceItem.get(EvidenceItem.ref == "1.1.99")
     assert (item.mandatory, item.org_types) == (True, "Local Authority")
-    again = client.post("/admin/catalogue", {"file": (_file(good), "catalogue.csv")},
-                        content_type="multipart/form-data", follow_redirects=True)
+    again = client.post(
+        "/admin/catalogue",
+        {"file": (_file(good), "catalogue.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "Added 0, updated 0, unchanged 1 evidence items." in client.text(again)
 
     bad = good + "2022-23,1,Personal Confidential Data,1.1,1.2.5,Wrong assertion,maybe,\n"
     count = EvidenceItem.select().count()
-    refused = client.post("/admin/catalogue", {"file": (_file(bad + "2031-32,1,X,1.1,1.1.1,Text,,\n"), "c.csv")},
-                          content_type="multipart/form-data")
+    refused = client.post(
+        "/admin/catalogue",
+        {"file": (_file(bad + "2031-32,1,X,1.1,1.1.1,Text,,\n"), "c.csv")},
+        content_type="multipart/form-data",
+    )
     text = client.text(refused)
     assert "nothing was imported" in text
     assert "Row 3" in text and "Row 4" in text

@@ -50,11 +50,23 @@ def test_changing_password_checks_the_rules_and_ends_other_sessions(app, make):
     mine, other = PageClient(app.test_client()), PageClient(app.test_client())
     mine.sign_in("dspt@example.org")
     other.sign_in("dspt@example.org")
-    weak = mine.post("/account/password", {"current_password": "demo-password-1",
-                                           "new_password": "password1234", "confirm_password": "password1234"})
+    weak = mine.post(
+        "/account/password",
+        {
+            "current_password": "demo-password-1",
+            "new_password": "password1234",
+            "confirm_password": "password1234",
+        },
+    )
     assert "Choose a password that is harder to guess" in mine.text(weak)
-    ok = mine.post("/account/password", {"current_password": "demo-password-1",
-                                         "new_password": "correct horse battery", "confirm_password": "correct horse battery"})
+    ok = mine.post(
+        "/account/password",
+        {
+            "current_password": "demo-password-1",
+            "new_password": "correct horse battery",
+            "confirm_password": "correct horse battery",
+        },
+    )
     assert ok.status_code == 302
     assert mine.get("/reviews").status_code == 200
     assert other.get("/reviews").status_code == 302  # the other session has ended
@@ -66,7 +78,9 @@ def test_idle_sessions_time_out(client, make, app):
     make.user(roles.NATIONAL_REVIEWER, email="dspt@example.org")
     client.sign_in("dspt@example.org")
     with client.raw.session_transaction() as session:
-        session["last_seen"] = (dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=31)).isoformat()
+        session["last_seen"] = (
+            dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=31)
+        ).isoformat()
     assert client.get("/reviews").status_code == 302
     page = client.get("/sign-in")
     assert "You were signed out because you had not used the portal for a while" in client.text(page)
@@ -75,14 +89,17 @@ def test_idle_sessions_time_out(client, make, app):
 def test_sign_in_only_redirects_to_local_pages(client, make):
     make.user(roles.NATIONAL_REVIEWER, email="dspt@example.org")
     client.get("/sign-in")
-    response = client.post("/sign-in?next=//evil.example.com/", {"email": "dspt@example.org",
-                                                                  "password": "demo-password-1"})
+    response = client.post(
+        "/sign-in?next=//evil.example.com/", {"email": "dspt@example.org", "password": "demo-password-1"}
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_a_post_without_a_csrf_token_is_refused(client, make):
     make.user(roles.NATIONAL_REVIEWER, email="dspt@example.org")
-    response = client.post("/sign-in", {"email": "dspt@example.org", "password": "demo-password-1"}, csrf=False)
+    response = client.post(
+        "/sign-in", {"email": "dspt@example.org", "password": "demo-password-1"}, csrf=False
+    )
     assert response.status_code == 400
     assert "The form you sent was out of date or incomplete" in client.text(response)
 

@@ -24,8 +24,9 @@ def test_start_a_plan_by_choosing_and_pasting_references(client, make):
     client.sign_in("ed@example.org")
     page = client.get("/plans/new/2022-23")
     assert "Start your 2022-23 improvement plan" in client.text(page)
-    response = client.post("/plans/new/2022-23", [("items", "1.1.4"), ("partial", "1.1.4"),
-                                                 ("refs", "3.2.1, 7.1.1")])
+    response = client.post(
+        "/plans/new/2022-23", [("items", "1.1.4"), ("partial", "1.1.4"), ("refs", "3.2.1, 7.1.1")]
+    )
     assert response.status_code == 302
     plan = Plan.get(Plan.organisation == org.id)
     refs = {r.evidence_item.ref: r.partial for r in PlanRow.select().where(PlanRow.plan == plan.id)}
@@ -73,8 +74,10 @@ def test_a_valid_row_saves_and_the_row_is_complete(client, make):
 def test_the_year_limit_message_and_nothing_typed_is_lost(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
-    client.post(f"/plans/{plan.id}/rows/{row.id}", row_form(row, completion_date="01/07/2024",
-                                                            actions="<script>alert(1)</script> do it all properly"))
+    client.post(
+        f"/plans/{plan.id}/rows/{row.id}",
+        row_form(row, completion_date="01/07/2024", actions="<script>alert(1)</script> do it all properly"),
+    )
     page = client.get(f"/plans/{plan.id}")
     html = page.get_data(as_text=True)
     assert "Completion date must be on or before 30 June 2024" in client.text(page)
@@ -85,8 +88,14 @@ def test_the_year_limit_message_and_nothing_typed_is_lost(client, make):
 def test_exceptional_circumstances_turn_the_limit_into_a_warning(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
-    client.post(f"/plans/{plan.id}/rows/{row.id}", row_form(
-        row, completion_date="30/09/2024", exceptional_circumstances="Supplier contract ends in September 2024."))
+    client.post(
+        f"/plans/{plan.id}/rows/{row.id}",
+        row_form(
+            row,
+            completion_date="30/09/2024",
+            exceptional_circumstances="Supplier contract ends in September 2024.",
+        ),
+    )
     text = client.text(client.get(f"/plans/{plan.id}"))
     assert "NHS England must agree the exceptional circumstances" in text
     assert "1.1.4: Completion date must be on or before" not in text
@@ -95,10 +104,12 @@ def test_exceptional_circumstances_turn_the_limit_into_a_warning(client, make):
 def test_bad_dates_get_clear_messages(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
-    for typed, message in [("31/02/2024", "Completion date must be a real date"),
-                           ("next June", "Completion date must be a real date, like 30/06/2024"),
-                           ("", "Enter a completion date"),
-                           ("01/01/2023", "Completion date must be today or in the future")]:
+    for typed, message in [
+        ("31/02/2024", "Completion date must be a real date"),
+        ("next June", "Completion date must be a real date, like 30/06/2024"),
+        ("", "Enter a completion date"),
+        ("01/01/2023", "Completion date must be today or in the future"),
+    ]:
         row = PlanRow.get_by_id(row.id)
         client.post(f"/plans/{plan.id}/rows/{row.id}", row_form(row, completion_date=typed))
         assert message in client.text(client.get(f"/plans/{plan.id}")), typed
@@ -107,8 +118,9 @@ def test_bad_dates_get_clear_messages(client, make):
 def test_live_validation_checks_without_saving(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
-    response = client.post(f"/plans/{plan.id}/rows/{row.id}/check", row_form(row, completion_date="01/07/2024"),
-                           htmx=True)
+    response = client.post(
+        f"/plans/{plan.id}/rows/{row.id}/check", row_form(row, completion_date="01/07/2024"), htmx=True
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="row-1-1-4-completion_date-message" class="app-field-message" hx-swap-oob="true"' in html
@@ -119,8 +131,9 @@ def test_live_validation_checks_without_saving(client, make):
 def test_autosave_returns_only_out_of_band_messages_and_asks_for_the_panels(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
-    response = client.post(f"/plans/{plan.id}/rows/{row.id}", {**row_form(row, owner=""), "autosave": "1"},
-                           htmx=True)
+    response = client.post(
+        f"/plans/{plan.id}/rows/{row.id}", {**row_form(row, owner=""), "autosave": "1"}, htmx=True
+    )
     html = response.get_data(as_text=True)
     assert "<textarea" not in html  # nothing the user is typing in is replaced
     assert "Enter the action owner" in html
@@ -130,11 +143,19 @@ def test_autosave_returns_only_out_of_band_messages_and_asks_for_the_panels(clie
     assert 'id="readiness"' not in html
     assert response.headers["HX-Trigger"] == "plan-changed"
     editor_page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
-    assert f'hx-get="/plans/{plan.id}/status-panels" hx-trigger="plan-changed from:body delay:500ms"' in editor_page
+    assert (
+        f'hx-get="/plans/{plan.id}/status-panels" hx-trigger="plan-changed from:body delay:500ms"'
+        in editor_page
+    )
 
-    again = client.post(f"/plans/{plan.id}/rows/{row.id}",
-                        {**row_form(row, owner="", version=row.version + 1), "autosave": "1"}, htmx=True)
-    assert again.status_code == 200 and "HX-Trigger" not in again.headers  # nothing changed, nothing to refresh
+    again = client.post(
+        f"/plans/{plan.id}/rows/{row.id}",
+        {**row_form(row, owner="", version=row.version + 1), "autosave": "1"},
+        htmx=True,
+    )
+    assert (
+        again.status_code == 200 and "HX-Trigger" not in again.headers
+    )  # nothing changed, nothing to refresh
 
 
 def test_status_panels_show_the_saved_plan(client, make):
@@ -148,33 +169,45 @@ def test_status_panels_show_the_saved_plan(client, make):
     assert 'id="readiness"' in html and 'id="plan-progress"' in html and 'id="plan-sign_off"' in html
     assert "1.1.4" in html and "Enter the action owner" in html
     # Opened as a page (a bookmark, no JavaScript): the panels are on the editor.
-    assert client.get(f"/plans/{plan.id}/status-panels", check=False).headers["Location"].endswith(f"/plans/{plan.id}")
+    assert (
+        client.get(f"/plans/{plan.id}/status-panels", check=False)
+        .headers["Location"]
+        .endswith(f"/plans/{plan.id}")
+    )
 
 
 def test_adding_and_removing_milestones(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
-    response = client.post(f"/plans/{plan.id}/rows/{row.id}", {**row_form(row), "action": "add_milestone"},
-                           htmx=True)
+    response = client.post(
+        f"/plans/{plan.id}/rows/{row.id}", {**row_form(row), "action": "add_milestone"}, htmx=True
+    )
     html = response.get_data(as_text=True)
     assert 'id="row-1-1-4-milestones-1-description"' in html
     row = PlanRow.get_by_id(row.id)
     data = {**row_form(row), "milestones-1-description": "Second step", "milestones-1-date": "30/10/2023"}
     client.post(f"/plans/{plan.id}/rows/{row.id}", data)
-    assert [m.description for m in PlanRow.get_by_id(row.id).milestones.order_by(1)] == \
-        ["Draft to IG group", "Second step"]
+    assert [m.description for m in PlanRow.get_by_id(row.id).milestones.order_by(1)] == [
+        "Draft to IG group",
+        "Second step",
+    ]
     row = PlanRow.get_by_id(row.id)
-    client.post(f"/plans/{plan.id}/rows/{row.id}", {**data, "version": row.version, "action": "remove_milestone-0"})
+    client.post(
+        f"/plans/{plan.id}/rows/{row.id}", {**data, "version": row.version, "action": "remove_milestone-0"}
+    )
     assert [m.description for m in PlanRow.get_by_id(row.id).milestones] == ["Second step"]
 
 
 def test_milestones_after_the_completion_date_are_flagged(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
-    client.post(f"/plans/{plan.id}/rows/{row.id}", row_form(row, **{"milestones-0-date": "31/01/2024",
-                                                                   "completion_date": "31/12/2023"}))
-    assert "Milestone 1 date must be on or before the completion date (31/12/2023)" in \
-        client.text(client.get(f"/plans/{plan.id}"))
+    client.post(
+        f"/plans/{plan.id}/rows/{row.id}",
+        row_form(row, **{"milestones-0-date": "31/01/2024", "completion_date": "31/12/2023"}),
+    )
+    assert "Milestone 1 date must be on or before the completion date (31/12/2023)" in client.text(
+        client.get(f"/plans/{plan.id}")
+    )
 
 
 def test_a_stale_save_is_refused_with_both_versions_shown(client, make, app):
@@ -219,11 +252,21 @@ def test_sign_off_submit_and_read_only(client, make, app):
     make.user(roles.ORG_SIGNATORY, organisation=org, email="siro@example.org")
     siro = PageClient(app.test_client())
     siro.sign_in("siro@example.org")
-    bad = siro.post(f"/plans/{plan.id}/sign-off", {"name": "Sam", "role": "SIRO", "board": "Audit Committee",
-                                                   "meeting_date": "31/02/2023"})
+    bad = siro.post(
+        f"/plans/{plan.id}/sign-off",
+        {"name": "Sam", "role": "SIRO", "board": "Audit Committee", "meeting_date": "31/02/2023"},
+    )
     assert bad.status_code == 422 and "Meeting date must be a real date" in siro.text(bad)
-    ok = siro.post(f"/plans/{plan.id}/sign-off", {"name": "Sam", "role": "SIRO", "board": "Audit Committee",
-                                                  "meeting_date": "12/07/2023", "minute_reference": "AC/1"})
+    ok = siro.post(
+        f"/plans/{plan.id}/sign-off",
+        {
+            "name": "Sam",
+            "role": "SIRO",
+            "board": "Audit Committee",
+            "meeting_date": "12/07/2023",
+            "minute_reference": "AC/1",
+        },
+    )
     assert ok.status_code == 302
     assert "Ready to submit" in client.text(client.get(f"/plans/{plan.id}"))
     response = client.post(f"/plans/{plan.id}/submit", {})
@@ -237,8 +280,9 @@ def test_sign_off_submit_and_read_only(client, make, app):
     assert "<textarea" not in page.get_data(as_text=True)
     assert "Submitted: waiting for NHS England" in client.text(page)
     row = rows["1.1.4"]
-    refused = client.post(f"/plans/{plan.id}/rows/{row.id}", row_form(PlanRow.get_by_id(row.id), owner="x"),
-                          htmx=True)
+    refused = client.post(
+        f"/plans/{plan.id}/rows/{row.id}", row_form(PlanRow.get_by_id(row.id), owner="x"), htmx=True
+    )
     assert refused.status_code == 409
     assert "cannot be changed" in refused.get_data(as_text=True)
 
@@ -272,7 +316,10 @@ def test_htmx_and_plain_posts_without_a_csrf_token_are_refused(client, make):
     _, plan, rows = setup_editor(client, make)
     row = rows["1.1.4"]
     assert client.post(f"/plans/{plan.id}/rows/{row.id}", row_form(row), csrf=False).status_code == 400
-    assert client.post(f"/plans/{plan.id}/rows/{row.id}", row_form(row), csrf=False, htmx=True).status_code == 400
+    assert (
+        client.post(f"/plans/{plan.id}/rows/{row.id}", row_form(row), csrf=False, htmx=True).status_code
+        == 400
+    )
     assert PlanRow.get_by_id(row.id).version == row.version
 
 
@@ -312,7 +359,8 @@ def test_missing_mandatory_items_are_flagged_only_when_the_catalogue_says(client
     assert "mandatory evidence items are not in the plan" not in text  # the bundled catalogue has no flags
     year = make.year("2022-23")
     EvidenceItem.update(mandatory=True).where(
-        (EvidenceItem.toolkit_year == year.id) & EvidenceItem.ref.in_(["1.1.1", "1.1.4"])).execute()
+        (EvidenceItem.toolkit_year == year.id) & EvidenceItem.ref.in_(["1.1.1", "1.1.4"])
+    ).execute()
     text = client.text(client.get(f"/plans/{plan.id}"))
     assert "These mandatory evidence items are not in the plan" in text and "1.1.1" in text
     assert "not in the plan. Add them if your organisation has not met them: 1.1.1." in text

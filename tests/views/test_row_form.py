@@ -13,14 +13,23 @@ def _parse(app, form_class, pairs):
 
 
 def test_milestones_come_in_index_order_with_gaps_closed_and_text_stripped(app):
-    form, typed = _parse(app, RowForm, [
-        ("version", "3"), ("milestones-10-date", " 31/12/2023 "), ("milestones-10-description", "Board "),
-        ("milestones-2-description", " Draft\x00 policy"), ("milestones-2-date", "30/09/2023"),
-        ("milestones-7-description", "Only a description"),
-        ("milestones-x-date", "ignored"), ("milestones-3-colour", "ignored"), ("milestonesX-1-date", "ignored"),
-        ("milestones-²-date", "not an ASCII digit: ignored, not a crash"),
-        ("owner", "  Jo Bloggs  "),
-    ])
+    form, typed = _parse(
+        app,
+        RowForm,
+        [
+            ("version", "3"),
+            ("milestones-10-date", " 31/12/2023 "),
+            ("milestones-10-description", "Board "),
+            ("milestones-2-description", " Draft\x00 policy"),
+            ("milestones-2-date", "30/09/2023"),
+            ("milestones-7-description", "Only a description"),
+            ("milestones-x-date", "ignored"),
+            ("milestones-3-colour", "ignored"),
+            ("milestonesX-1-date", "ignored"),
+            ("milestones-²-date", "not an ASCII digit: ignored, not a crash"),
+            ("owner", "  Jo Bloggs  "),
+        ],
+    )
     assert form.validate()
     assert typed.milestones == [
         MilestoneInput("Draft policy", "30/09/2023"),
@@ -45,10 +54,17 @@ def test_a_row_without_its_version_is_refused(app):
 
 
 def test_the_date_check_reads_only_what_the_date_rules_need(app):
-    form, typed = _parse(app, RowDatesForm, [
-        ("completion_date", " 01/07/2024 "), ("exceptional_circumstances", "Supplier collapse"),
-        ("milestones-0-description", "Draft"), ("milestones-0-date", "30/09/2023"), ("owner", "Jo"),
-    ])
+    form, typed = _parse(
+        app,
+        RowDatesForm,
+        [
+            ("completion_date", " 01/07/2024 "),
+            ("exceptional_circumstances", "Supplier collapse"),
+            ("milestones-0-description", "Draft"),
+            ("milestones-0-date", "30/09/2023"),
+            ("owner", "Jo"),
+        ],
+    )
     assert form.validate()
     assert typed.completion_date == "01/07/2024"
     assert typed.exceptional_circumstances == "Supplier collapse"
@@ -67,8 +83,10 @@ def test_a_field_message_slot_escapes_what_it_shows():
         evidence_item = Item()
         version = 2
 
-    check = RowCheck(errors={"completion_date": '"<script>alert(1)</script>" is not a date'},
-                     warnings={"completion_date": "After <30 June 2024> & agreed"})
+    check = RowCheck(
+        errors={"completion_date": '"<script>alert(1)</script>" is not a date'},
+        warnings={"completion_date": "After <30 June 2024> & agreed"},
+    )
     view = RowView(row=Row(), values={}, milestones=[], check=check, version=2, show_errors=True)
     html = str(view.message("completion_date", oob=True))
     assert html == (
