@@ -53,9 +53,14 @@ def render_error(status: int, *, detail: str | None = None):
 def init_app(app):
     @app.errorhandler(HTTPException)
     def _http_error(exc):
-        detail = exc.description if exc.code == 400 and "CSRF" in (exc.description or "") else None
-        if detail:
+        detail = None
+        if exc.code == 400 and "CSRF" in (exc.description or ""):
             detail = "The form you sent was out of date or incomplete. Reload the page and try again."
+        elif exc.code == 429 and (request.endpoint or "").startswith("downloads."):
+            detail = (
+                "Making a PDF takes the service a few seconds, so each person can make a limited "
+                "number in a few minutes. The PDFs you downloaded are still valid."
+            )
         return render_error(exc.code or 500, detail=detail)
 
     @app.errorhandler(OperationalError)

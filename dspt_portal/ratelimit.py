@@ -1,18 +1,23 @@
-"""Rate limiting of sign-in attempts (Flask-Limiter): per account and per address.
+"""Rate limiting (Flask-Limiter) of sign-in attempts, per account and per address, and of PDF
+renders, per person.
 
-Only failed attempts count (a 401 response), so colleagues signing in behind one NAT address in
-the morning are not throttled; a blocked attempt is refused before the password is checked and
-gets the NHS-style 429 page. Counters live in RATELIMIT_STORAGE_URI: memory:// (one process) by
+Only failed sign-in attempts count (a 401 response), so colleagues signing in behind one NAT
+address in the morning are not throttled; a blocked attempt is refused before the password is
+checked and gets the NHS-style 429 page. A PDF render holds a worker for up to a few seconds, so
+one person cannot keep the workers busy by downloading again and again; PDFs already stored
+(submissions) do not count. Counters live in RATELIMIT_STORAGE_URI: memory:// (one process) by
 default, redis://host:6379 when several workers or machines must share them.
 """
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 SIGN_IN_PER_ACCOUNT = "10 per 15 minutes"
 SIGN_IN_PER_ADDRESS = "50 per 15 minutes"
+PDF_RENDERS_PER_PERSON = "20 per 10 minutes"  # a board pack needs one or two
 
 limiter = Limiter(key_func=get_remote_address)
 
@@ -47,9 +52,31 @@ def limit_sign_in(view):
     return limiter.limit(_per_address, key_func=get_remote_address, **options)(view)
 
 
+def _person_key() -> str:
+    return f"pdf-renders:{current_user.get_id()}"
+
+
+def limit_pdf_renders(view):
+    """Count the PDFs this view renders against the person's limit (one counter for every PDF view).
+    Put it inside the access decorator: the person must be known."""
+    return limiter.shared_limit(
+        lambda: current_app.config.get("PDF_RENDER_LIMIT", PDF_RENDERS_PER_PERSON),
+        scope="pdf-renders",
+        key_func=_person_key,
+        deduct_when=lambda response: bool(g.get("pdf_rendered")),
+        exempt_when=lambda: not current_app.config["PDF_RATE_LIMITS"],
+    )(view)
+
+
+def pdf_rendered() -> None:
+    """Tell the limiter this response cost a render."""
+    g.pdf_rendered = True
+
+
 def init_app(app):
     # The test suite signs in hundreds of times: limits are off under TESTING unless a test asks.
     app.config.setdefault("SIGN_IN_RATE_LIMITS", not app.testing)
+    app.config.setdefault("PDF_RATE_LIMITS", not app.testing)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "dspt-portal")

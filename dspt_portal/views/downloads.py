@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
-from .. import documents
+from .. import documents, ratelimit
 from .. import plans as plan_verbs
 from ..domain import workflow
 from ..forms.documents import VerifyForm
@@ -23,18 +23,21 @@ def _attachment(data: bytes, name: str, mimetype: str) -> Response:
 
 def _pdf(data: bytes, name: str, rendered: bool) -> Response:
     response = _attachment(data, name, "application/pdf")
-    if rendered:  # give the render's memory back after sending, not while the user waits
+    if rendered:
+        ratelimit.pdf_rendered()
+        # Give the render's memory back after sending, not while the person waits.
         response.call_on_close(documents.release_memory)
     return response
 
 
 @bp.route("/plans/<int:plan_id>/plan.pdf")
 @signed_in
+@ratelimit.limit_pdf_renders
 def plan_pdf(plan_id: int):
     plan = get_plan_or_404(current_user, plan_id)
     latest = plan.submissions.order_by(Submission.number.desc()).first()
     if latest is not None and not workflow.editable_by_organisation(plan.state):
-        return submission_pdf(plan_id, latest.number)
+        return _submission_pdf(plan, latest.number)
     snapshot = plan_verbs.snapshot(plan)
     data = documents.render_signed_pdf(snapshot, draft=True)
     return _pdf(data, documents.filename(snapshot, "pdf"), rendered=True)
@@ -42,8 +45,12 @@ def plan_pdf(plan_id: int):
 
 @bp.route("/plans/<int:plan_id>/submissions/<int:number>.pdf")
 @signed_in
+@ratelimit.limit_pdf_renders
 def submission_pdf(plan_id: int, number: int):
-    plan = get_plan_or_404(current_user, plan_id)
+    return _submission_pdf(get_plan_or_404(current_user, plan_id), number)
+
+
+def _submission_pdf(plan, number: int) -> Response:
     submission = plan.submissions.where(Submission.number == number).first() or abort(404)
     rendered = submission.pdf is None  # the first download renders and stores it
     data = documents.submission_pdf(submission)

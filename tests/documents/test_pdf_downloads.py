@@ -144,3 +144,50 @@ def test_a_render_s_memory_is_given_back_after_the_response_not_before(client, t
     stored = client.get(f"/plans/{plan.id}/plan.xlsx")
     stored.close()
     assert released == [True]  # only renders need it
+
+
+def test_one_person_can_make_only_so_many_pdfs_in_a_few_minutes(database_url, trust, make):
+    from dspt_portal import create_app
+    from tests.conftest import TODAY
+    from tests.support.client import PageClient
+
+    submitted = trust.submitted(2)  # 2022-23
+    draft = make.plan(trust.org, refs=("1.1.4",), year="2021-22", by=trust.editor)
+    their_plan = trust.plan(2, other=True)
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "PORTAL_TODAY": TODAY.isoformat(),
+            "PDF_RATE_LIMITS": True,
+            "PDF_RENDER_LIMIT": "2 per 10 minutes",
+        }
+    )
+    client = PageClient(app.test_client())
+    client.sign_in(trust.editor.email)
+
+    # A submission PDF is rendered once, then served from the database: only the render counts.
+    for url in [f"/plans/{submitted.id}/plan.pdf"] * 3 + [f"/plans/{submitted.id}/submissions/1.pdf"]:
+        assert client.get(url).status_code == 200
+    assert client.get(f"/plans/{draft.id}/plan.pdf").status_code == 200  # the second render
+    blocked = client.get(f"/plans/{draft.id}/plan.pdf", check=False)
+    assert blocked.status_code == 429
+    text = client.text(blocked)
+    assert (
+        "Making a PDF takes the service a few seconds" in text
+        and "The PDFs you downloaded are still valid" in text
+    )
+    assert int(blocked.headers["Retry-After"]) > 0
+
+    other = PageClient(app.test_client())  # the limit is per person
+    other.sign_in(trust.other_editor.email)
+    assert other.get(f"/plans/{their_plan.id}/plan.pdf").status_code == 200
+
+
+def test_pdf_limits_are_on_outside_the_test_suite(database_url):
+    from dspt_portal import create_app, ratelimit
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x"})
+    assert app.config["PDF_RATE_LIMITS"] is True
+    assert ratelimit.PDF_RENDERS_PER_PERSON == "20 per 10 minutes"
