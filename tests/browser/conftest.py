@@ -1,8 +1,6 @@
 """Real browser tests: Playwright drives Debian's chromium (never a downloaded browser) against the
 portal served on 127.0.0.1 from a thread, with the test database."""
 
-import os
-import shutil
 import threading
 
 import pytest
@@ -10,21 +8,7 @@ from werkzeug.serving import make_server
 
 from dspt_portal import demo
 from dspt_portal.extensions import db
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REASON = "needs Debian's chromium package (apt-get install chromium); .ci/run installs it"
-
-if not CHROMIUM and os.environ.get("REQUIRE_BROWSER"):
-    raise RuntimeError("REQUIRE_BROWSER is set but chromium is not installed")
+from tests.support.browser import ARGS, CHROMIUM, REASON
 
 pytestmark = pytest.mark.browser
 

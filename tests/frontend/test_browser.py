@@ -1,29 +1,19 @@
 """In Chromium: the layout's scripts start under the CSP, htmx sends the CSRF token, swaps 422
 fragments, shows a message on 5xx, NHS.UK components initialise (also after a swap), and axe
-finds no violations. Skipped when Chromium or Playwright is missing."""
+finds no violations. Skipped on a developer machine without Debian's chromium (never in CI)."""
 
-import shutil
 import threading
 
 import pytest
 from flask import render_template_string, request
+from playwright import sync_api
 from werkzeug.serving import make_server
+
+from tests.support.browser import ARGS, CHROMIUM, REASON
 
 from .conftest import make_app
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium")]
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason=REASON)]
 
 PAGE = """{% extends "layouts/base.html" %}
 {% import "components/forms.html" as forms %}
