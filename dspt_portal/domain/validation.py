@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from .dates import DateError, format_date, format_long, parse_user_date
@@ -40,6 +40,10 @@ class RowInput:
     covid_impact: str = ""
     covid_note: str = ""
     exceptional_circumstances: str = ""
+
+
+# The fields of a row as typed, in form order.
+ROW_FIELDS = tuple(f.name for f in fields(RowInput))
 
 
 @dataclass(frozen=True)

@@ -46,50 +46,35 @@ class MilestonesField(Field):
         ]
 
 
-class RowForm(StrippedForm):
+class RowDatesForm(StrippedForm):
+    """What the live date check needs from the posted row (htmx sends all of it): the dates, the
+    milestone descriptions (a blank milestone is not checked) and the exceptional circumstances
+    that allow a date past the limit. Three fields, where the whole row (RowForm) is ten."""
+
+    milestones = MilestonesField(max_entries=rules.MAX_MILESTONES + 5)
+    completion_date = StringField("Target completion date")
+    exceptional_circumstances = TextAreaField("Exceptional circumstances")
+
+    def to_input(self) -> rules.RowInput:
+        """The row as typed; a field this form does not read stays empty."""
+        text = {
+            name: self[name].data or "" for name in rules.ROW_FIELDS if name != "milestones" and name in self
+        }
+        return rules.RowInput(milestones=list(self.milestones.data), **text)
+
+
+class RowForm(RowDatesForm):
     """One plan row as posted. The domain validator checks it; WTForms only parses it."""
 
     version = IntegerField(validators=[InputRequired()])
     partial = BooleanField("Answered only partially")
     current_position = TextAreaField("Current position or gap")
     actions = TextAreaField("Actions required")
-    milestones = MilestonesField(max_entries=rules.MAX_MILESTONES + 5)
-    completion_date = StringField("Target completion date")
     owner = StringField("Action owner")
     covid_impact = StringField("Did COVID affect meeting this item?")  # the domain rule checks the value
     covid_note = TextAreaField("How COVID affected this item")
-    exceptional_circumstances = TextAreaField("Exceptional circumstances")
     # The button pressed ("save" | "add_milestone" | "remove_milestone-N") is read from the
     # request by the view: it chooses what to do, it is not part of the row.
-
-    def to_input(self) -> rules.RowInput:
-        return rules.RowInput(
-            current_position=self.current_position.data or "",
-            actions=self.actions.data or "",
-            milestones=list(self.milestones.data),
-            completion_date=self.completion_date.data or "",
-            owner=self.owner.data or "",
-            covid_impact=self.covid_impact.data or "",
-            covid_note=self.covid_note.data or "",
-            exceptional_circumstances=self.exceptional_circumstances.data or "",
-        )
-
-
-class RowDatesForm(StrippedForm):
-    """What the live date check needs from the posted row (htmx sends all of it): the dates, the
-    milestone descriptions (a blank milestone is not checked) and the exceptional circumstances
-    that allow a date past the limit. Three fields, where the whole row is eleven."""
-
-    milestones = MilestonesField(max_entries=rules.MAX_MILESTONES + 5)
-    completion_date = StringField("Target completion date")
-    exceptional_circumstances = TextAreaField("Exceptional circumstances")
-
-    def to_input(self) -> rules.RowInput:
-        return rules.RowInput(
-            milestones=list(self.milestones.data),
-            completion_date=self.completion_date.data or "",
-            exceptional_circumstances=self.exceptional_circumstances.data or "",
-        )
 
 
 class StartPlanForm(StrippedForm):

@@ -13,19 +13,8 @@ from .. import roles
 from ..clock import today
 from ..domain import workflow
 from ..domain.catalogue import missing_mandatory
-from ..domain.validation import MilestoneInput, RowCheck, validate_row
+from ..domain.validation import ROW_FIELDS, MilestoneInput, RowCheck, validate_row
 from ..models import Decision, EvidenceItem, Plan, PlanRow, Submission
-
-ROW_FIELDS = (
-    "current_position",
-    "actions",
-    "milestones",
-    "completion_date",
-    "owner",
-    "covid_impact",
-    "covid_note",
-    "exceptional_circumstances",
-)
 
 
 @dataclass
