@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,7 +64,7 @@ def main() -> None:
         session = run.Session(portal.port).sign_in(user.email, seed.PASSWORD)
         status, body = session.request("GET", f"/plans/{plan_id}")
         version = int(
-            run.re.search(rf'id="row-{ref.replace(".", "-")}-version" value="(\d+)"', body.decode()).group(1)
+            re.search(rf'id="row-{ref.replace(".", "-")}-version" value="(\d+)"', body.decode()).group(1)
         )
         form = run.row_form(
             seed.row_values(ref), version, csrf=session.csrf, autosave=args.endpoint == "save"
